@@ -1,0 +1,154 @@
+"""From parsed builtins (strings from text/XML, JSON values) to typed result structs.
+
+Every fmt's parser yields plain dicts; this one step types them, so fmt=0..3 end in the same
+struct. Before msgspec converts, values the API writes its own way are normalised: dates
+``DD.MM.YYYY hh:mm:ss``, empty strings for "none", digit strings for ids typed ``int | str``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import types
+import typing
+from decimal import Decimal
+from decimal import InvalidOperation as DecimalError
+from functools import cache
+from typing import Any, TypeVar
+
+import msgspec
+
+__all__ = ["ConvertError", "format_date", "format_datetime", "parse_date", "parse_datetime", "to_result"]
+
+T = TypeVar("T")
+
+_DATETIME_FORMATS = (
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%y %H:%M:%S",
+    "%d.%m.%y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+)
+_DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d")
+
+
+class ConvertError(ValueError):
+    """A value does not fit the result type."""
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    text = " ".join(text.split())
+    for fmt in _DATETIME_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    raise ConvertError(f"not a date and time: {text!r}")
+
+
+def parse_date(text: str) -> dt.date:
+    text = text.strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return parse_datetime(text).date()
+
+
+def format_datetime(value: dt.datetime) -> str:
+    return value.strftime("%d.%m.%Y %H:%M:%S")
+
+
+def format_date(value: dt.date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+_NONE_TOKENS = frozenset({"", "0", "00.00.0000 00:00:00", "00.00.0000", "0000-00-00 00:00:00"})
+
+
+def _members(tp: Any) -> tuple[Any, ...]:
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return typing.get_args(tp)
+    return (tp,)
+
+
+def _normalise(value: Any, tp: Any) -> Any:
+    """Bring one value into a form msgspec converts to ``tp``; the rest is left to msgspec."""
+    members = _members(tp)
+    optional = type(None) in members
+    kinds = [m for m in members if m is not type(None)]
+    if isinstance(value, str):
+        stripped = value.strip()
+        if optional and stripped == "" and str not in kinds:
+            return None
+        if dt.datetime in kinds:
+            if optional and stripped in _NONE_TOKENS:
+                return None
+            return parse_datetime(stripped)
+        if dt.date in kinds:
+            if optional and stripped in _NONE_TOKENS:
+                return None
+            return parse_date(stripped)
+        if Decimal in kinds:
+            try:
+                return Decimal(stripped.replace(",", "."))
+            except DecimalError:
+                raise ConvertError(f"not a number: {value!r}") from None
+        if int in kinds or any(isinstance(k, type) and issubclass(k, enum.IntEnum) for k in kinds):
+            if stripped.lstrip("-").isdigit():
+                return int(stripped)
+            if str not in kinds:
+                raise ConvertError(f"not an integer: {value!r}")
+        if str not in kinds and bool in kinds:
+            return stripped not in ("", "0", "false")
+        return value
+    if isinstance(value, dict):
+        for kind in kinds:
+            if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+                return _normalise_struct(value, kind)
+        return value
+    if isinstance(value, list):
+        for kind in kinds:
+            if typing.get_origin(kind) in (list, tuple):
+                args = typing.get_args(kind)
+                item = args[0] if args else Any
+                return [_normalise(v, item) for v in value]
+        return value
+    if (
+        isinstance(value, (int, Decimal))
+        and not isinstance(value, bool)
+        and str in kinds
+        and int not in kinds
+    ):
+        return str(value)
+    if (
+        isinstance(value, Decimal)
+        and int in kinds
+        and Decimal not in kinds
+        and value == value.to_integral_value()
+    ):
+        return int(value)
+    return value
+
+
+@cache
+def _field_types(struct: type[msgspec.Struct]) -> dict[str, Any]:
+    return {f.encode_name: f.type for f in msgspec.structs.fields(struct)}
+
+
+def _normalise_struct(data: dict[str, Any], struct: type[msgspec.Struct]) -> dict[str, Any]:
+    types_ = _field_types(struct)
+    return {k: _normalise(v, types_[k]) if k in types_ else v for k, v in data.items()}
+
+
+def to_result(data: Any, result_type: Any) -> Any:
+    """Type ``data`` as ``result_type`` (a Struct or ``list[Struct]``); ConvertError if it can't."""
+    try:
+        return msgspec.convert(_normalise(data, result_type), result_type, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ConvertError(str(exc)) from None

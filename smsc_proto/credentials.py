@@ -1,0 +1,88 @@
+"""Account credentials: ``login`` + ``psw``, or an ``apikey``; never both, never shown."""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = ["Credentials"]
+
+_SECRET_NAMES: Final = frozenset({"psw", "apikey"})
+
+
+class Credentials:
+    """How requests authenticate.
+
+    >>> Credentials(login="acme", psw="secret")
+    Credentials(login='acme', psw=<hidden>)
+    >>> Credentials(apikey="k3y")
+    Credentials(apikey=<hidden>)
+
+    ``psw`` may also be the lower-case MD5 hex of the password, as the API allows.
+    """
+
+    __slots__ = ("_apikey", "_login", "_psw")
+
+    def __init__(
+        self,
+        *,
+        login: str | None = None,
+        psw: str | None = None,
+        apikey: str | None = None,
+    ) -> None:
+        for name, value in (("login", login), ("psw", psw), ("apikey", apikey)):
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"Credentials: {name} must be a str, got {type(value).__name__}")
+        if apikey is not None:
+            if login is not None or psw is not None:
+                raise ValueError("Credentials: give either login+psw or apikey, not both")
+            if not apikey:
+                raise ValueError("Credentials: apikey is empty")
+        elif login is None or psw is None:
+            raise ValueError("Credentials: give login and psw together, or apikey")
+        elif not login or not psw:
+            raise ValueError("Credentials: login and psw must not be empty")
+        self._login = login
+        self._psw = psw
+        self._apikey = apikey
+
+    @property
+    def login(self) -> str | None:
+        return self._login
+
+    @property
+    def uses_apikey(self) -> bool:
+        return self._apikey is not None
+
+    def form_fields(self) -> list[tuple[str, str]]:
+        """The auth fields of a form body. Only request building should call this."""
+        if self._apikey is not None:
+            return [("apikey", self._apikey)]
+        assert self._login is not None and self._psw is not None
+        return [("login", self._login), ("psw", self._psw)]
+
+    def secrets(self) -> tuple[str, ...]:
+        """The secret values, so that logs and errors can be checked or scrubbed."""
+        return tuple(s for s in (self._psw, self._apikey) if s)
+
+    def __repr__(self) -> str:
+        if self._apikey is not None:
+            return "Credentials(apikey=<hidden>)"
+        return f"Credentials(login={self._login!r}, psw=<hidden>)"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Credentials):
+            return NotImplemented
+        return (self._login, self._psw, self._apikey) == (other._login, other._psw, other._apikey)
+
+    def __hash__(self) -> int:
+        return hash((self._login, self._psw, self._apikey))
+
+    def __reduce__(self) -> str | tuple[object, ...]:
+        # Pickling would copy secrets into caches and queues unnoticed.
+        raise TypeError("Credentials cannot be pickled")
+
+
+def is_secret_field(name: str) -> bool:
+    return name in _SECRET_NAMES

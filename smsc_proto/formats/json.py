@@ -1,0 +1,33 @@
+"""fmt=3: JSON read with msgspec; non-integer numbers become Decimal, never float."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+
+__all__ = ["JsonError", "parse_json", "render_json"]
+
+_decoder = msgspec.json.Decoder(float_hook=Decimal)
+
+
+class JsonError(ValueError):
+    """The text is not JSON."""
+
+
+def parse_json(text: str) -> Any:
+    try:
+        return _decoder.decode(text.encode("utf-8"))
+    except msgspec.DecodeError as exc:
+        raise JsonError(str(exc)) from None
+
+
+def render_json(value: Any) -> str:
+    """SMSC's own layout: one member per line, no indentation (common.md)."""
+    if isinstance(value, list):
+        return "[\n" + ",\n".join(render_json(v) for v in value) + "\n]"
+    if isinstance(value, dict):
+        members = [msgspec.json.encode(k).decode() + ": " + render_json(v) for k, v in value.items()]
+        return "{\n" + ",\n".join(members) + "\n}"
+    return msgspec.json.encode(value).decode()

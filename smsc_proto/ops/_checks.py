@@ -1,0 +1,48 @@
+"""Parameter checks shared by ops; each raises the op's InvalidOperation naming the field."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from smsc_proto.op import Op
+
+_MESSAGE_ID = re.compile(r"[A-Za-z0-9._\-]{1,40}")
+MAX_MESSAGE_ID = 2_147_483_647
+
+
+def check_message_id(op: Op, field: str, value: int | str | None) -> None:
+    """A client message id: 1..2147483647, or up to 40 of ``A-Z a-z 0-9 . - _``."""
+    if value is None:
+        return
+    if isinstance(value, int):
+        if not 1 <= value <= MAX_MESSAGE_ID:
+            raise op.invalid(field, value, f"must be between 1 and {MAX_MESSAGE_ID}")
+    elif not _MESSAGE_ID.fullmatch(value):
+        raise op.invalid(field, value, "must be 1-40 characters of Latin letters, digits, '.', '-', '_'")
+
+
+def check_not_empty(op: Op, field: str, value: object) -> None:
+    if value is None or (isinstance(value, (str, tuple, list)) and len(value) == 0):
+        raise op.invalid(field, value, "is required and must not be empty")
+
+
+def check_max_length(op: Op, field: str, value: str | None, limit: int) -> None:
+    if value is not None and len(value) > limit:
+        raise op.invalid(field, f"<{len(value)} characters>", f"is longer than {limit} characters")
+
+
+def check_positive(op: Op, field: str, value: int | None) -> None:
+    if value is not None and value <= 0:
+        raise op.invalid(field, value, "must be a positive integer")
+
+
+def check_one_of(op: Op, fields: tuple[str, str], values: tuple[object, object]) -> None:
+    """Exactly one of two alternative parameters (``user``/``user_id``, ``id``/``num``)."""
+    given = [f for f, v in zip(fields, values, strict=True) if v is not None]
+    if len(given) != 1:
+        shown = {f: v for f, v in zip(fields, values, strict=True) if v is not None}
+        raise op.invalid(
+            " or ".join(fields), shown or None, f"give exactly one of {fields[0]} and {fields[1]}"
+        )

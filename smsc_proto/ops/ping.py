@@ -1,0 +1,41 @@
+"""ping.php: trigger an event notification of a task group (``ping``). spec/ping.md"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from smsc_proto.errors import NotFoundError
+from smsc_proto.op import OK_SHAPE, ErrorTable, OkResult, Op
+from smsc_proto.ops._checks import check_positive
+from smsc_proto.ratelimit import RateLimit
+from smsc_proto.shapes import Shape
+
+__all__ = ["Ping"]
+
+
+class Ping(Op, frozen=True, kw_only=True):
+    """Send the notification of task group ``id``: its failure template, or with ``ok=1``
+    its recovery template. ``name``, ``host`` and ``info`` fill the ``{NAME}``, ``{HOST}``
+    and ``{INFO}`` macros.
+
+    >>> Ping(id=7, name="db1", host="10.0.0.5", info="disk full").params()[:2]
+    [('id', '7'), ('name', 'db1')]
+    """
+
+    id: int
+    name: str | None = None
+    host: str | None = None
+    info: str | None = None
+    ok: Literal[0, 1] | None = None
+
+    op_id: ClassVar[str] = "ping"
+    path: ClassVar[str] = "/sys/ping.php"
+    errors: ClassVar[ErrorTable] = {3: (NotFoundError, "task group not found")}
+    # Each call sends notifications: never repeated once it may have arrived.
+    idempotent: ClassVar[bool] = False
+    rate_limit: ClassVar[RateLimit | None] = RateLimit(5)
+    result_type: ClassVar[type] = OkResult
+    shape: ClassVar[Shape] = OK_SHAPE
+
+    def validate(self) -> None:
+        check_positive(self, "id", self.id)

@@ -1,0 +1,23 @@
+"""``OPS``: op id (spec/README.md catalogue) -> op class, for the CLI, conformance and docs."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from smsc_proto.op import Op
+from smsc_proto.ops.balance import Balance
+from smsc_proto.ops.ping import Ping
+from smsc_proto.ops.send import Send, SendCost
+from smsc_proto.ops.status import Status
+
+__all__ = ["OPS"]
+
+_ALL: tuple[type[Op], ...] = (
+    Send,
+    SendCost,
+    Status,
+    Balance,
+    Ping,
+)
+
+OPS = MappingProxyType({cls.op_id: cls for cls in _ALL})
