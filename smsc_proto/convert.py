@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 import types
 import typing
+from collections.abc import Sequence
 from decimal import Decimal
 from decimal import InvalidOperation as DecimalError
 from functools import cache
@@ -114,7 +115,7 @@ def _normalise(value: Any, tp: Any) -> Any:
         return value
     if isinstance(value, list):
         for kind in kinds:
-            if typing.get_origin(kind) in (list, tuple):
+            if typing.get_origin(kind) in (list, tuple, Sequence):
                 args = typing.get_args(kind)
                 item = args[0] if args else Any
                 return [_normalise(v, item) for v in value]

@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from typing import Any, ClassVar, Literal
@@ -122,11 +122,17 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, 
         """Build from wire names and values (lists or comma-joined strings), as fixtures and
         the CLI give them. Names the op does not model go to ``extra``."""
         known = {f.encode_name for f in msgspec.structs.fields(cls)} - {"extra"}
+        # msgspec.convert checks types before __post_init__ runs: split "a,b" lists first.
+        lists = {
+            f.encode_name
+            for f, (_, _, is_list) in zip(msgspec.structs.fields(cls), _field_plan(cls), strict=True)
+            if is_list
+        }
         fields: dict[str, Any] = {}
         extra: dict[str, str] = {}
         for name, value in params.items():
             if name in known:
-                fields[name] = value
+                fields[name] = split_list(value) if name in lists and isinstance(value, (str, int)) else value
             elif name in dict(cls.command):
                 continue  # the op's own command flag, implied by the op
             else:
@@ -281,7 +287,7 @@ def _field_plan(cls: type[Op]) -> tuple[tuple[str, Any, bool], ...]:
     for f in msgspec.structs.fields(cls):
         union = typing.get_origin(f.type) is typing.Union or isinstance(f.type, types.UnionType)
         members = typing.get_args(f.type) if union else (f.type,)
-        is_list = any(typing.get_origin(m) in (tuple, list) for m in members)
+        is_list = any(typing.get_origin(m) in (tuple, list, Sequence) for m in members)
         plan.append((f.name, f.type, is_list))
     return tuple(plan)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import ClassVar, Literal
 
@@ -65,7 +66,7 @@ class SendCostResult(msgspec.Struct, frozen=True):
 class _Message(Op, frozen=True, kw_only=True):
     """The send.php parameters shared by a real send and a cost query."""
 
-    phones: tuple[str, ...] | None = None
+    phones: Sequence[str] | None = None
     mes: str | None = None
     list_: str | None = msgspec.field(default=None, name="list")
     id: int | str | None = None

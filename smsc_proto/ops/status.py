@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
@@ -115,8 +116,8 @@ class Status(Op, frozen=True, kw_only=True):
     ``all``: 0 short status, 1 with the message details, 2 also country/operator/region.
     """
 
-    phone: tuple[str, ...]
-    id: tuple[int | str, ...]
+    phone: Sequence[str]
+    id: Sequence[int | str]
     all: Literal[0, 1, 2] | None = None
 
     op_id: ClassVar[str] = "status"

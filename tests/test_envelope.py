@@ -1,0 +1,58 @@
+import pytest
+
+from smsc_proto.formats.envelope import ApiError, find_error, render_error
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("ERROR = 2 (authorise error)", ApiError(2, "authorise error")),
+        ("ERROR = 7 (invalid number), ID - 34", ApiError(7, "invalid number", 34)),
+        (
+            "ERROR = 3 (not enough money (balance 0)), ID - abc_1",
+            ApiError(3, "not enough money (balance 0)", "abc_1"),
+        ),
+        ("ERROR = 9", ApiError(9, "")),
+        ("0,-2", ApiError(2, "")),
+        ("1234,-7", ApiError(7, "", 1234)),
+        ('{\n"error": "authorise error",\n"error_code": 2\n}', ApiError(2, "authorise error")),
+        ('{"error": "invalid number", "error_code": 7, "id": 34}', ApiError(7, "invalid number", 34)),
+        ('{"error": "x", "error_code": "9"}', ApiError(9, "x")),
+        (
+            "<result>\n<error>parameters error</error>\n<error_code>1</error_code>\n</result>",
+            ApiError(1, "parameters error"),
+        ),
+        ("<result><error>e</error><error_code>8</error_code><id>77</id></result>", ApiError(8, "e", 77)),
+        ("  ERROR = 4 (IP blocked)  ", ApiError(4, "IP blocked")),
+    ],
+)
+def test_every_envelope_is_found(body: str, expected: ApiError) -> None:
+    assert find_error(body) == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "OK",
+        "250.80",
+        "-250.80",  # a negative balance, not an error
+        "1234,1",  # send fmt=1 success
+        "-1,1286524541,0",  # status -1 in fmt=1: three fields
+        "MTS service,15,-2",  # op_templates: negative status in the third field
+        '{"balance": "1.0"}',
+        '{"error": "no code"}',
+        "<balance>1</balance>",
+        "<html><body>502 Bad Gateway</body></html>",
+        "{truncated",
+    ],
+)
+def test_non_errors_are_not_errors(body: str) -> None:
+    assert find_error(body) is None
+
+
+@pytest.mark.parametrize("fmt", [0, 1, 2, 3])
+@pytest.mark.parametrize("message_id", [None, 34])
+def test_render_round_trips(fmt: int, message_id: int | None) -> None:
+    error = ApiError(7, "invalid number" if fmt != 1 else "", message_id)
+    assert find_error(render_error(fmt, error)) == error
