@@ -71,41 +71,65 @@ def format_date(value: dt.date) -> str:
 _NONE_TOKENS = frozenset({"", "0", "00.00.0000 00:00:00", "00.00.0000", "0000-00-00 00:00:00"})
 
 
-def _members(tp: Any) -> tuple[Any, ...]:
+class _Kinds(typing.NamedTuple):
+    """What a field's type accepts, worked out once per type."""
+
+    optional: bool
+    kinds: tuple[Any, ...]
+    text: bool
+    datetime: bool
+    date: bool
+    decimal: bool
+    integer: bool
+    boolean: bool
+
+
+@cache
+def _kinds(tp: Any) -> _Kinds:
     origin = typing.get_origin(tp)
-    if origin is typing.Union or origin is types.UnionType:
-        return typing.get_args(tp)
-    return (tp,)
+    union = origin is typing.Union or origin is types.UnionType
+    members = typing.get_args(tp) if union else (tp,)
+    kinds = tuple(m for m in members if m is not type(None))
+    integer = any(m is int or (isinstance(m, type) and issubclass(m, enum.IntEnum)) for m in kinds)
+    return _Kinds(
+        optional=type(None) in members,
+        kinds=kinds,
+        text=str in kinds,
+        datetime=dt.datetime in kinds,
+        date=dt.date in kinds,
+        decimal=Decimal in kinds,
+        integer=integer,
+        boolean=bool in kinds,
+    )
 
 
 def _normalise(value: Any, tp: Any) -> Any:
     """Bring one value into a form msgspec converts to ``tp``; the rest is left to msgspec."""
-    members = _members(tp)
-    optional = type(None) in members
-    kinds = [m for m in members if m is not type(None)]
+    k = _kinds(tp)
+    kinds = k.kinds
     if isinstance(value, str):
         stripped = value.strip()
-        if optional and stripped == "" and str not in kinds:
+        if k.optional and stripped == "" and not k.text:
             return None
-        if dt.datetime in kinds:
-            if optional and stripped in _NONE_TOKENS:
+        if k.datetime:
+            if k.optional and stripped in _NONE_TOKENS:
                 return None
             return parse_datetime(stripped)
-        if dt.date in kinds:
-            if optional and stripped in _NONE_TOKENS:
+        if k.date:
+            if k.optional and stripped in _NONE_TOKENS:
                 return None
             return parse_date(stripped)
-        if Decimal in kinds:
+        if k.decimal:
             try:
                 return Decimal(stripped.replace(",", "."))
             except DecimalError:
                 raise ConvertError(f"not a number: {value!r}") from None
-        if int in kinds or any(isinstance(k, type) and issubclass(k, enum.IntEnum) for k in kinds):
+        if k.integer:
             if stripped.lstrip("-").isdigit():
                 return int(stripped)
-            if str not in kinds:
+            if not k.text:
                 raise ConvertError(f"not an integer: {value!r}")
-        if str not in kinds and bool in kinds:
+        if not k.text and k.boolean:
             return stripped not in ("", "0", "false")
         return value
     if isinstance(value, dict):
@@ -123,14 +147,14 @@ def _normalise(value: Any, tp: Any) -> Any:
     if (
         isinstance(value, (int, Decimal))
         and not isinstance(value, bool)
-        and str in kinds
-        and int not in kinds
+        and k.text
+        and not k.integer
     ):
         return str(value)
     if (
         isinstance(value, Decimal)
-        and int in kinds
-        and Decimal not in kinds
+        and k.integer
+        and not k.decimal
         and value == value.to_integral_value()
     ):
         return int(value)
