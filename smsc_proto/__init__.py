@@ -27,9 +27,37 @@ from smsc_proto.errors import (
 from smsc_proto.http import HttpRequest, HttpResponse
 from smsc_proto.op import OkResult, Op
 from smsc_proto.ops.balance import Balance, BalanceResult
+from smsc_proto.ops.documents import (
+    DocumentFile,
+    DocumentsAddAccount,
+    DocumentsGetAccount,
+    DocumentsGetAct,
+    InvoiceResult,
+)
+from smsc_proto.ops.downloads import DownloadsGetFile, DownloadsGetList, Task, TaskStatus
+from smsc_proto.ops.jobs import (
+    Job,
+    JobCreated,
+    JobRepeat,
+    JobsAdd,
+    JobsCancel,
+    JobsDel,
+    JobsGet,
+    JobsGetAll,
+    JobSummary,
+)
+from smsc_proto.ops.op_templates import (
+    AddStatus,
+    OpTemplateAdded,
+    OpTemplateInfo,
+    OpTemplatesAdd,
+    OpTemplatesGet,
+    TemplateStatus,
+)
 from smsc_proto.ops.ping import Ping
 from smsc_proto.ops.send import PhoneInfo, Send, SendCost, SendCostResult, SendResult
-from smsc_proto.ops.status import Status, StatusResult
+from smsc_proto.ops.status import Status, StatusDel, StatusResult
+from smsc_proto.paging import AfterIdPager, TaskPager
 from smsc_proto.policy import (
     DEFAULT_HOSTS,
     Attempt,
@@ -47,6 +75,8 @@ from smsc_proto.streaming import StreamDecoder
 __all__ = [
     "DEFAULT_HOSTS",
     "OPS",
+    "AddStatus",
+    "AfterIdPager",
     "Attempt",
     "AuthenticationError",
     "Balance",
@@ -55,18 +85,38 @@ __all__ = [
     "Credentials",
     "DecodeError",
     "DeliveryError",
+    "DocumentFile",
+    "DocumentsAddAccount",
+    "DocumentsGetAccount",
+    "DocumentsGetAct",
+    "DownloadsGetFile",
+    "DownloadsGetList",
     "Fail",
     "Failure",
     "HttpRequest",
     "HttpResponse",
     "InsufficientFundsError",
     "InvalidOperation",
+    "InvoiceResult",
     "IpBlockedError",
+    "Job",
+    "JobCreated",
+    "JobRepeat",
+    "JobSummary",
+    "JobsAdd",
+    "JobsCancel",
+    "JobsDel",
+    "JobsGet",
+    "JobsGetAll",
     "MessageRejectedError",
     "MessageStatus",
     "NotFoundError",
     "OkResult",
     "Op",
+    "OpTemplateAdded",
+    "OpTemplateInfo",
+    "OpTemplatesAdd",
+    "OpTemplatesGet",
     "OperationFailedError",
     "ParameterError",
     "PhoneInfo",
@@ -83,8 +133,13 @@ __all__ = [
     "SmscError",
     "SmscProtoError",
     "Status",
+    "StatusDel",
     "StatusResult",
     "StreamDecoder",
+    "Task",
+    "TaskPager",
+    "TaskStatus",
+    "TemplateStatus",
     "TransportError",
     "Wait",
 ]

@@ -65,9 +65,11 @@ def charset_of(content_type: str | None) -> str | None:
         if key.strip().lower() == "charset":
             name = value.strip().strip("\"'")
             try:
-                return codecs.lookup(name).name
-            except LookupError:
+                found = codecs.lookup(name).name
+                b"".decode(found)  # rot13, base64, zlib...: codecs, not text encodings
+            except (LookupError, UnicodeError):
                 return None
+            return found
     return None
 
 
@@ -81,13 +83,24 @@ def body_text(body: bytes, content_type: str | None, requested: str = REQUEST_CH
     if body.startswith(codecs.BOM_UTF8):
         body = body[len(codecs.BOM_UTF8) :]
         charset = "utf-8"
+    if charset != "utf-8" and not body.isascii():
+        # Cyrillic in windows-1251/koi8-r is practically never valid UTF-8, while a static
+        # `charset=windows-1251` header on a body asked for (and sent) in UTF-8 is a live
+        # possibility (spec/common.md): valid UTF-8 wins.
+        try:
+            return body.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:
+            pass
     try:
         text = body.decode(charset)
-    except UnicodeDecodeError:
+    except UnicodeError:  # not only UnicodeDecodeError: idna and punycode raise UnicodeError
         # SMSC answers in windows-1251 unless told otherwise, whatever a proxy's header says.
         fallback = "windows-1251" if charset != "cp1251" else "utf-8"
         try:
             text = body.decode(fallback)
         except UnicodeDecodeError:
-            text = body.decode(charset, "replace")
+            try:
+                text = body.decode(charset, "replace")
+            except UnicodeError:  # idna and punycode know no "replace"
+                text = body.decode("utf-8", "replace")
     return text.rstrip("\r\n")

@@ -18,7 +18,14 @@ from typing import Any, ClassVar, Literal
 
 import msgspec
 
-from smsc_proto.convert import ConvertError, format_date, format_datetime, to_result
+from smsc_proto.convert import (
+    ConvertError,
+    format_date,
+    format_datetime,
+    parse_date,
+    parse_datetime,
+    to_result,
+)
 from smsc_proto.credentials import Credentials
 from smsc_proto.errors import (
     AuthenticationError,
@@ -104,10 +111,13 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, 
             if is_list and isinstance(value, (str, int)):
                 value = split_list(value)
             try:
+                value = api_date(value, tp)
                 converted = msgspec.convert(value, tp, strict=False)
+            except ConvertError as exc:
+                raise self.invalid(name, value, str(exc)) from None
             except msgspec.ValidationError as exc:
                 raise self.invalid(name, value, _reason(exc)) from None
-            if converted is not value:
+            if converted is not getattr(self, name):
                 msgspec.structs.force_setattr(self, name, converted)
         self.validate()
 
@@ -128,11 +138,20 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, 
             for f, (_, _, is_list) in zip(msgspec.structs.fields(cls), _field_plan(cls), strict=True)
             if is_list
         }
+        # Dates come as the API writes them (`dd.mm.yyyy`), which msgspec does not read.
+        dates = {f.encode_name: f.type for f in msgspec.structs.fields(cls) if _date_kind(f.type)}
         fields: dict[str, Any] = {}
         extra: dict[str, str] = {}
         for name, value in params.items():
+            if isinstance(value, bool):
+                value = int(value)  # JSON true/false for the API's 0/1 flags
             if name in known:
                 fields[name] = split_list(value) if name in lists and isinstance(value, (str, int)) else value
+                if name in dates:
+                    try:
+                        fields[name] = api_date(value, dates[name])
+                    except ConvertError as exc:
+                        raise InvalidOperation(cls.op_id, name, value, str(exc)) from None
             elif name in dict(cls.command):
                 continue  # the op's own command flag, implied by the op
             else:
@@ -148,7 +167,11 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, 
             cause = exc.__cause__ or exc.__context__
             if isinstance(cause, InvalidOperation):
                 raise cause from None
-            field = str(exc).rpartition("at `$.")[2].rstrip("`")
+            text = str(exc)
+            if "at `$." in text:
+                field = text.rpartition("at `$.")[2].rstrip("`")
+            else:  # "Object missing required field `phone`"
+                field = text.rpartition("field `")[2].rstrip("`") if "field `" in text else ""
             raise InvalidOperation(cls.op_id, field or "?", fields.get(field), _reason(exc)) from None
 
     # -- request -------------------------------------------------------------------------
@@ -164,10 +187,16 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, 
                 continue
             out.append((f.encode_name, wire_value(value)))
         out.append(("fmt", str(self.fmt)))
-        out.append(("charset", REQUEST_CHARSET))
-        if self.extra:
-            out.extend((k, v) for k, v in self.extra.items())
+        extra = self.extra or {}
+        if "charset" not in extra:
+            out.append(("charset", REQUEST_CHARSET))
+        out.extend((k, v) for k, v in extra.items() if k != "fmt")
         return out
+
+    @property
+    def charset(self) -> str:
+        """The charset the answer was asked in (used when the answer names none)."""
+        return (self.extra or {}).get("charset", REQUEST_CHARSET)
 
     def request(self, credentials: Credentials) -> HttpRequest:
         """The POST to send; credentials go in the form body only."""
@@ -193,7 +222,7 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, 
 
     def decode(self, response: HttpResponse) -> Any:
         """The typed result of a whole response, or a typed error."""
-        text = body_text(response.body, response.header("Content-Type"))
+        text = body_text(response.body, response.header("Content-Type"), self.charset)
         return self.decode_text(text, response.status)
 
     def decode_text(self, text: str, status: int = 200) -> Any:
@@ -290,6 +319,23 @@ def _field_plan(cls: type[Op]) -> tuple[tuple[str, Any, bool], ...]:
         is_list = any(typing.get_origin(m) in (tuple, list, Sequence) for m in members)
         plan.append((f.name, f.type, is_list))
     return tuple(plan)
+
+
+def _date_kind(tp: Any) -> type[dt.date] | None:
+    union = typing.get_origin(tp) is typing.Union or isinstance(tp, types.UnionType)
+    for member in typing.get_args(tp) if union else (tp,):
+        if member is dt.datetime or member is dt.date:
+            return member
+    return None
+
+
+def api_date(value: Any, tp: Any) -> Any:
+    """``value`` for a date-typed param: ``dd.mm.yyyy[ hh:mm[:ss]]`` strings are parsed (the
+    API's spelling, as fixtures and the CLI give it); anything else is returned unchanged."""
+    kind = _date_kind(tp)
+    if kind is None or not isinstance(value, str):
+        return value
+    return parse_datetime(value) if kind is dt.datetime else parse_date(value)
 
 
 def _reason(exc: msgspec.ValidationError) -> str:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from smsc_proto.convert import format_date, format_datetime
 from smsc_proto.formats.json import parse_json, render_json
-from smsc_proto.formats.text import Layout, LayoutError
+from smsc_proto.formats.text import Fields, Layout, LayoutError
 from smsc_proto.formats.xml import element_to_builtins, parse_xml, render_element
 
 if TYPE_CHECKING:
@@ -57,6 +57,31 @@ def _json_value(value: Any) -> Any:
     if isinstance(value, list):
         return [_json_value(v) for v in value]
     return value
+
+
+def _records(layout: Layout, body: str) -> list[str]:
+    """One record per line, except that a free-text field may hold line breaks: with
+    ``Fields(free=...)``, a line short of the record's required separators continues on the
+    next line (jobs.get_all messages)."""
+    lines = body.splitlines()
+    if not isinstance(layout, Fields) or layout.free is None or layout.required < 2:
+        return [line for line in lines if line.strip()]
+    need = layout.required - 1
+    records: list[str] = []
+    current: str | None = None
+    for line in lines:
+        if current is not None:
+            current += "\n" + line
+        elif line.strip():
+            current = line
+        else:
+            continue
+        if current.count(layout.sep) >= need:
+            records.append(current)
+            current = None
+    if current is not None:
+        records.append(current)  # short: the layout reports it
+    return records
 
 
 class Shape:
@@ -116,7 +141,7 @@ class Shape:
     def _from_lines(self, layout: Layout, body: str) -> Any:
         if not self.many:
             return layout.parse(body)
-        return [layout.parse(line) for line in body.splitlines() if line.strip()]
+        return [layout.parse(record) for record in _records(layout, body)]
 
     def from_json(self, data: Any) -> Any:
         if self.many:

@@ -123,16 +123,16 @@ class Fixture:
         except Exception as exc:  # any refusal of the input is the fixture's problem
             raise FixtureError(f"invalid input: {type(exc).__name__}: {exc}") from None
 
-    def match_params(self) -> dict[str, str]:
+    def match_params(self) -> dict[str, str] | None:
         """The params a request must carry to be this fixture's (emulator matching mode):
-        the listed ones, or, without a request spec, all the op would send."""
-        if self.request is not None and (self.request.params or self.request.exact):
+        the listed ones, or, without a request spec, all the op would send (None when the
+        op cannot be built)."""
+        if self.request is not None:
             return dict(self.request.params)
         try:
-            op = self.build_op()
-        except FixtureError:
-            return {}
-        return dict(op.params())
+            return dict(self.build_op().params())
+        except Exception:  # the fixture's problem; the runner reports it
+            return None
 
     def match_path(self) -> str | None:
         if self.request is not None and self.request.path is not None:

@@ -1,8 +1,10 @@
 """Comparing a decoded result with a fixture's ``expect.result`` (CONFORMANCE.md rules).
 
-Objects match by subset, lists by equal length and element by element. A decimal string
-matches a Decimal (or a JSON number a decimal string) by value, ``"sha256:<hex>"`` matches
-bytes with that digest, datetimes match their ISO 8601 text::
+Objects match by subset (an absent member matches null), lists by equal length and element
+by element. A decimal string matches a Decimal, and a number matches a decimal string, by
+value (two strings compare exactly); ``"sha256:<hex>"`` matches bytes with that digest (any
+other string their base64); datetimes and dates match their ISO 8601 text; a bool matches
+only a bool::
 
     >>> from decimal import Decimal
     >>> mismatch({"balance": "1.50"}, {"balance": Decimal("1.5"), "currency": None})

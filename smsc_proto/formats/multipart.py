@@ -166,7 +166,9 @@ def render_multipart(parts: list[Part], boundary: str) -> bytes:
 
 def _split_params(text: str) -> list[str]:
     """``; a=1; b="x;y"`` -> ``['a=1', 'b="x;y"']`` (semicolons inside quotes kept)."""
-    params, current, quoted = [], [], False
+    params: list[str] = []
+    current: list[str] = []
+    quoted = False
     for ch in text:
         if ch == '"':
             quoted = not quoted

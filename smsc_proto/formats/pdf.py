@@ -95,7 +95,7 @@ def _decode_extended(raw: str) -> str | None:
         return None
     try:
         return unquote_to_bytes(encoded).decode(charset.strip() or "utf-8")
-    except (LookupError, UnicodeDecodeError):
+    except (LookupError, ValueError):  # unknown charset; bytes not in it (UnicodeError)
         return None
 
 

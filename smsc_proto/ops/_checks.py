@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,8 +17,9 @@ def check_message_id(op: Op, field: str, value: int | str | None) -> None:
     """A client message id: 1..2147483647, or up to 40 of ``A-Z a-z 0-9 . - _``."""
     if value is None:
         return
-    if isinstance(value, int):
-        if not 1 <= value <= MAX_MESSAGE_ID:
+    if isinstance(value, int) or value.isdigit():
+        # The API reads a digit string as the number it spells, so the range applies.
+        if not 1 <= int(value) <= MAX_MESSAGE_ID:
             raise op.invalid(field, value, f"must be between 1 and {MAX_MESSAGE_ID}")
     elif not _MESSAGE_ID.fullmatch(value):
         raise op.invalid(field, value, "must be 1-40 characters of Latin letters, digits, '.', '-', '_'")
@@ -26,6 +28,16 @@ def check_message_id(op: Op, field: str, value: int | str | None) -> None:
 def check_not_empty(op: Op, field: str, value: object) -> None:
     if value is None or (isinstance(value, (str, tuple, list)) and len(value) == 0):
         raise op.invalid(field, value, "is required and must not be empty")
+
+
+def check_items(op: Op, field: str, values: Sequence[str] | None) -> None:
+    """Each item of a list parameter is one non-blank value: a `,` or `;` inside an item
+    would make the API read two items where the caller meant one."""
+    for item in values or ():
+        if not item.strip():
+            raise op.invalid(field, list(values or ()), "has an empty item")
+        if "," in item or ";" in item:
+            raise op.invalid(field, item, "an item must not contain ',' or ';' (give a list instead)")
 
 
 def check_max_length(op: Op, field: str, value: str | None, limit: int) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import ClassVar, Literal
 
 import msgspec
 
-from smsc_proto.formats.text import Fields, Pattern
+from smsc_proto.formats.text import Pattern
 from smsc_proto.op import Op
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shapes import Shape
@@ -24,15 +25,34 @@ class BalanceResult(msgspec.Struct, frozen=True):
     currency: str | None = None
 
 
-def _render_text(record: dict[str, str]) -> str:
+# A number as balance.php writes it: `250.80`, `-12.50`, `250` (never a decimal comma,
+# which would be ambiguous with the fmt=1 separator).
+_NUMBER = r"-?\d+(?:\.\d+)?"
+# cur=0: the bare number. cur=1: fmt=0 `<balance> <currency>` [doc]; fmt=1 inferred as
+# `<balance>,<credit>,<currency>` (credit possibly empty or left out). A currency is required
+# after a credit, so a two-number line (`1234,1`, a send answer) is refused, not misread.
+_BALANCE = (
+    rf"(?P<balance>{_NUMBER})"
+    rf"(?:(?:\s+|\s*,\s*)(?:(?P<credit>{_NUMBER})?\s*,\s*)?(?P<currency>[A-Za-z]{{3}}))?"
+)
+
+
+def _render_text(record: Mapping[str, str]) -> str:
     currency = record.get("currency")
     return record["balance"] if currency is None else f"{record['balance']} {currency}"
 
 
+def _render_csv(record: Mapping[str, str]) -> str:
+    currency = record.get("currency")
+    if currency is None:
+        return record["balance"]
+    return f"{record['balance']},{record.get('credit', '')},{currency}"
+
+
 BALANCE_SHAPE = Shape(
-    # fmt=0 and fmt=1 are a bare number (`250.80`); cur=1 adds ` <currency>` in fmt=0.
-    text=Pattern(r"(?P<balance>-?\d+(?:[.,]\d+)?)(?:\s+(?P<currency>[A-Za-z]{3}))?", _render_text),  # type: ignore[arg-type]
-    csv=Fields(["balance", "credit", "currency"], required=1),
+    text=Pattern(_BALANCE, _render_text),
+    csv=Pattern(_BALANCE, _render_csv),
+    # fmt=2 is a root-less `<balance>..</balance>` (+ `<credit>`, `<currency>` with cur=1).
     xml_root=None,
 )
 

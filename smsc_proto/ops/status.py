@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import msgspec
 
 from smsc_proto.enums import DeliveryError, MessageStatus
 from smsc_proto.errors import OperationFailedError
-from smsc_proto.formats.text import Fields, Pairs
-from smsc_proto.op import ErrorTable, Op
-from smsc_proto.ops._checks import check_message_id, check_not_empty
+from smsc_proto.formats.text import Fields, LayoutError, Pairs
+from smsc_proto.op import OK_SHAPE, ErrorTable, OkResult, Op
+from smsc_proto.ops._checks import check_items, check_message_id, check_not_empty
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shapes import Shape
 
-__all__ = ["Status", "StatusResult"]
+if TYPE_CHECKING:
+    from lxml import etree
+
+__all__ = ["Status", "StatusDel", "StatusResult"]
 
 
 class StatusResult(msgspec.Struct, frozen=True):
@@ -43,6 +47,16 @@ class StatusResult(msgspec.Struct, frozen=True):
     country: str | None = None
     operator: str | None = None
     region: str | None = None
+    # HLR requests: IMSI, serving MSC, mcc/mnc, country and operator names (home and
+    # roaming). fmt=1 order [lib]; fmt=3 member names inferred from the SMPP HLR line.
+    imsi: str | None = None
+    msc: str | None = None
+    mcc: str | None = None
+    mnc: str | None = None
+    cn: str | None = None
+    net: str | None = None
+    rcn: str | None = None
+    rnet: str | None = None
 
     @property
     def last_time(self) -> dt.datetime | None:
@@ -73,6 +87,7 @@ _TEXT_KEYS = [
     ("Status", "status"),
     ("check_time", "last_date"),
     ("err", "err"),
+    ("flag", "flag"),
     ("send_date", "send_date"),
     ("phone", "phone"),
     ("cost", "cost"),
@@ -88,15 +103,78 @@ _TEXT_KEYS = [
 ]
 
 
+_HLR = ["imsi", "msc", "mcc", "mnc", "cn", "net", "rcn", "rnet"]
+# An HLR line of all=1/all=2 carries the literal `HLR` as its sender_id, which the official
+# libraries test at index 14 (all=1) / 17 (all=2): 3 base + 8 HLR fields come before it.
+_HLR_MARKER = {1: 14, 2: 17}
+
+
+# The current page ends an all=1 fmt=1 line with `<message>, <comment>,<type>` (a space
+# after the comma before the comment); the official libraries, older, end it at `<message>`.
+_TAIL = re.compile(r"(?P<message>.*), (?P<comment>[^,]*),(?P<type>-?\d+)", re.DOTALL)
+
+
+class _StatusLine:
+    """A fmt=1 status line, SMS or HLR request: the HLR fields follow ``err`` (spec/status.md).
+
+    With all=0 nothing marks an HLR line but its length; with all>=1 its ``sender_id`` reads
+    ``HLR``. Parses and renders as one ``Fields`` or the other. ``tail``: the message may be
+    followed by ``, <comment>,<type>``, split off when present."""
+
+    def __init__(self, names: list[str], all_: int, *, tail: bool = False) -> None:
+        free = "message" if all_ else None
+        self.plain = Fields(names, free=free, required=1)
+        self.hlr = Fields([*_BASE, *_HLR, *names[len(_BASE) :]], free=free, required=len(_BASE) + 1)
+        self.marker = _HLR_MARKER.get(all_)
+        self.tail = tail and all_ > 0
+
+    def parse(self, line: str) -> dict[str, str]:
+        record = self._fields(line)
+        if self.tail and "message" in record:
+            m = _TAIL.fullmatch(record["message"])
+            if m is not None:
+                record.update(m.groupdict())
+        return record
+
+    def _fields(self, line: str) -> dict[str, str]:
+        if self.marker is None:
+            try:
+                return self.plain.parse(line)
+            except LayoutError:
+                return self.hlr.parse(line)
+        parts = line.split(",", self.marker + 1)
+        if len(parts) > self.marker and parts[self.marker].strip() == "HLR":
+            return self.hlr.parse(line)
+        return self.plain.parse(line)
+
+    def render(self, record: Mapping[str, str]) -> str:
+        if self.tail and ("comment" in record or "type" in record):
+            message = f"{record.get('message', '')}, {record.get('comment', '')},{record.get('type', '0')}"
+            record = {**record, "message": message}
+        is_hlr = any(name in record for name in _HLR)
+        return (self.hlr if is_hlr else self.plain).render(record)
+
+
+class _StatusShape(Shape):
+    """A single status is a root ``<sms>`` element [doc]; also accept it wrapped once
+    (``<result><sms>..</sms></result>``), the form multi-id answers take (inferred)."""
+
+    def from_xml(self, root: etree._Element) -> Any:
+        if not self.many and root.tag != "sms":
+            children = [c for c in root if isinstance(c.tag, str)]
+            if len(children) == 1 and children[0].tag == "sms":
+                root = children[0]
+        return super().from_xml(root)
+
+
 def _shape(all_: int, many: bool) -> Shape:
     names = {0: _BASE, 1: _ALL1, 2: _ALL2}[all_]
     if many:
         # Multi-id lines carry the message id (and, for all=0, the phone) after the fields.
         names = [*names, "id", "phone"] if all_ == 0 else [*names, "id"]
-    free = "message" if all_ else None
-    return Shape(
+    return _StatusShape(
         text=Pairs(_TEXT_KEYS, required=("status",)),
-        csv=Fields(names, free=free, required=1),
+        csv=_StatusLine(names, all_, tail=not many),
         xml_root="sms",
         xml_item="sms",
         many=many,
@@ -104,6 +182,17 @@ def _shape(all_: int, many: bool) -> Shape:
 
 
 _SHAPES = {(a, m): _shape(a, m) for a in (0, 1, 2) for m in (False, True)}
+
+
+def _check_pairs(op: Op, phones: Sequence[str], ids: Sequence[int | str]) -> None:
+    """``phone`` and ``id`` lists: both given, one phone per id, each id a valid one."""
+    check_not_empty(op, "phone", phones)
+    check_not_empty(op, "id", ids)
+    check_items(op, "phone", phones)
+    if len(phones) != len(ids):
+        raise op.invalid("phone", phones, f"needs one phone per id ({len(ids)} ids, {len(phones)} phones)")
+    for value in ids:
+        check_message_id(op, "id", value)
 
 
 class Status(Op, frozen=True, kw_only=True):
@@ -125,14 +214,7 @@ class Status(Op, frozen=True, kw_only=True):
     errors: ClassVar[ErrorTable] = {5: (OperationFailedError, "error deleting the message")}
 
     def validate(self) -> None:
-        check_not_empty(self, "phone", self.phone)
-        check_not_empty(self, "id", self.id)
-        if len(self.phone) != len(self.id):
-            raise self.invalid(
-                "phone", self.phone, f"needs one phone per id ({len(self.id)} ids, {len(self.phone)} phones)"
-            )
-        for value in self.id:
-            check_message_id(self, "id", value)
+        _check_pairs(self, self.phone, self.id)
 
     @property
     def many(self) -> bool:
@@ -147,3 +229,27 @@ class Status(Op, frozen=True, kw_only=True):
 
     def result_kind(self) -> Any:
         return list[StatusResult] if self.many else StatusResult
+
+
+class StatusDel(Op, frozen=True, kw_only=True):
+    """Delete the message ``id`` sent to ``phone`` (``del=1``); answers ``OK``.
+
+    >>> StatusDel(phone=["79991234567"], id=[42]).params()[0]
+    ('del', '1')
+
+    Error 5: the message could not be deleted. With fmt=3 the live service was seen to
+    answer the bare token ``OK`` rather than JSON (spec/status.md); both decode.
+    """
+
+    phone: Sequence[str]
+    id: Sequence[int | str]
+
+    op_id: ClassVar[str] = "status.del"
+    path: ClassVar[str] = "/sys/status.php"
+    command: ClassVar[tuple[tuple[str, str], ...]] = (("del", "1"),)
+    errors: ClassVar[ErrorTable] = {5: (OperationFailedError, "error deleting the message")}
+    result_type: ClassVar[type] = OkResult
+    shape: ClassVar[Shape] = OK_SHAPE
+
+    def validate(self) -> None:
+        _check_pairs(self, self.phone, self.id)

@@ -9,7 +9,7 @@ import logging
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -36,6 +36,9 @@ __all__ = ["Client"]
 
 _log = logging.getLogger("smsc_urllib3")
 _POLICY_OPTIONS = frozenset(f.name for f in dataclasses.fields(PolicyConfig)) - {"hosts"}
+# Retries and redirects are the policy's business (a redirect would carry the credentials
+# elsewhere); a Retry object, unlike False, is not converted and logged on every request.
+_NO_RETRIES = urllib3.Retry(total=False, redirect=False)
 # OpenSSL reasons that can only come from the handshake, i.e. before any request byte.
 _HANDSHAKE_REASONS = (
     "CERTIFICATE",
@@ -78,6 +81,8 @@ class Client:
         self._chunk_size: int = options.pop("chunk_size", 65536)
         self._clock: Callable[[], float] = options.pop("clock", time.monotonic)
         self._sleep: Callable[[float], None] = options.pop("sleep", time.sleep)
+        if isinstance(hosts, str):  # tuple() would split it into characters
+            raise ValueError("hosts: give a sequence of base URLs, not one string")
         unknown = sorted(set(options) - _POLICY_OPTIONS)
         if unknown:
             raise TypeError(f"Client: unknown option(s): {', '.join(unknown)}")
@@ -91,7 +96,7 @@ class Client:
         self._pool = urllib3.PoolManager(
             maxsize=cap,
             block=True,
-            retries=False,
+            retries=_NO_RETRIES,
             cert_reqs=ssl.CERT_REQUIRED,
             ssl_context=ssl.create_default_context(cafile=ca_certs),
         )
@@ -106,7 +111,7 @@ class Client:
             body = b"".join(_chunks(op, url, response, self._chunk_size))
             return op.decode(HttpResponse(response.status, dict(response.headers), body))
 
-    def stream(self, op: Op) -> Iterator[Any]:
+    def stream(self, op: Op) -> Generator[Any, None, None]:
         """Yield the records of ``op``'s answer as its body arrives (a list result yields
         its items). Nothing is sent until the first ``next()``."""
         with self._accepted(op) as (url, response):
@@ -142,9 +147,8 @@ class Client:
                     response = self._send(step)
                 except urllib3.exceptions.HTTPError as exc:
                     failure, label = _classify(exc)
-                    reason = f"{step.url}: {label}: {_detail(exc)}"
-                    _log.debug("POST %s -> %s", step.url, reason)
-                    outcome = call.on_failure(failure, reason)
+                    _log.debug("POST %s -> %s", step.url, label)
+                    outcome = call.on_failure(failure, f"{step.url}: {label}: {_detail(exc)}")
                     if isinstance(outcome, Fail):
                         raise outcome.error from exc
                     step = outcome
@@ -174,7 +178,7 @@ class Client:
             timeout=urllib3.Timeout(connect=step.connect_timeout, read=step.read_timeout),
             preload_content=False,
             redirect=False,
-            retries=False,
+            retries=_NO_RETRIES,
         )
 
 

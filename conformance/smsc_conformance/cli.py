@@ -1,0 +1,167 @@
+"""The ``smsc`` command: call any op, list ops, run the emulator or the demo.
+
+::
+
+    SMSC_LOGIN=acme SMSC_PSW=... smsc call balance cur=1
+    smsc call send phones=79991234567 mes="Hello" --fmt 0 --host http://127.0.0.1:8080
+    smsc ops
+    smsc emulator --fixtures conformance/fixtures --port 8080
+    smsc demo
+
+Credentials come from the environment only (``SMSC_LOGIN`` + ``SMSC_PSW``, or
+``SMSC_APIKEY``), never from the command line, where other users could read them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from typing import Any, TextIO
+
+import msgspec
+
+import smsc_proto
+
+__all__ = ["build_op", "credentials_from_env", "main"]
+
+EXIT_API_ERROR = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad command-line input; the message is for the user."""
+
+
+def credentials_from_env(env: Mapping[str, str] | None = None) -> smsc_proto.Credentials:
+    """``SMSC_APIKEY``, else ``SMSC_LOGIN`` + ``SMSC_PSW``.
+
+    >>> credentials_from_env({"SMSC_APIKEY": "k"})
+    Credentials(apikey=<hidden>)
+    """
+    env = os.environ if env is None else env
+    apikey = env.get("SMSC_APIKEY")
+    if apikey:
+        return smsc_proto.Credentials(apikey=apikey)
+    login, psw = env.get("SMSC_LOGIN"), env.get("SMSC_PSW")
+    if login and psw:
+        return smsc_proto.Credentials(login=login, psw=psw)
+    raise UsageError("set SMSC_LOGIN and SMSC_PSW, or SMSC_APIKEY, in the environment")
+
+
+def build_op(op_id: str, pairs: Sequence[str], fmt: int | None = None) -> smsc_proto.Op:
+    """An op from ``key=value`` words; a repeated key makes a list.
+
+    >>> build_op("status", ["phone=79991234567", "id=42"]).params()[:2]
+    [('phone', '79991234567'), ('id', '42')]
+    """
+    cls = smsc_proto.OPS.get(op_id)
+    if cls is None:
+        raise UsageError(f"unknown op {op_id!r}; `smsc ops` lists them")
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"expected key=value, got {pair!r}")
+        if key in ("login", "psw", "apikey"):
+            raise UsageError("credentials come from the environment, not the command line")
+        if key in params:
+            previous = params[key]
+            params[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        else:
+            params[key] = value
+    try:
+        return cls.from_params(params, fmt)
+    except smsc_proto.InvalidOperation as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _call(args: argparse.Namespace, out: TextIO) -> int:
+    from smsc_urllib3 import Client
+
+    op = build_op(args.op, args.params, args.fmt)
+    credentials = credentials_from_env()
+    hosts = args.host or list(smsc_proto.DEFAULT_HOSTS)
+    try:
+        with Client(credentials, hosts=hosts) as client:
+            result = client.call(op)
+    except smsc_proto.SmscError as exc:
+        print(f"smsc: {exc} [{type(exc).__name__}]", file=sys.stderr)
+        return EXIT_API_ERROR
+    except smsc_proto.SmscProtoError as exc:
+        print(f"smsc: {exc}", file=sys.stderr)
+        return EXIT_API_ERROR
+    except ValueError as exc:  # a bad --host
+        raise UsageError(str(exc)) from None
+    data = msgspec.json.encode(_drop_nulls(msgspec.to_builtins(result)))
+    print(msgspec.json.format(data, indent=2).decode("utf-8"), file=out)
+    return 0
+
+
+def _drop_nulls(value: Any) -> Any:
+    """Absent members stay absent: the results' many optional fields would bury the answer."""
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
+def _ops(out: TextIO) -> int:
+    for op_id, cls in sorted(smsc_proto.OPS.items()):
+        command = "&".join(f"{k}={v}" for k, v in cls.command)
+        print(f"{op_id:<24} {cls.path}{'  ' + command if command else ''}", file=out)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="smsc", description="SMSC HTTP API from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    call = sub.add_parser("call", help="call an op and print its result as JSON")
+    call.add_argument("op", help="op id (see `smsc ops`)")
+    call.add_argument("params", nargs="*", metavar="key=value", help="wire parameters")
+    call.add_argument("--fmt", type=int, choices=[0, 1, 2, 3], help="answer format to ask for (default 3)")
+    call.add_argument("--host", action="append", metavar="URL", help="base URL (repeatable; default smsc.ru)")
+    sub.add_parser("ops", help="list the op ids")
+    emulator = sub.add_parser("emulator", help="serve fixtures on 127.0.0.1")
+    emulator.add_argument("--fixtures", action="append", metavar="DIR")
+    emulator.add_argument("--port", type=int, default=0)
+    sub.add_parser("demo", help="a short tour against the emulator")
+    check = sub.add_parser("conformance", help="run the conformance fixtures")
+    check.add_argument("--fixtures", action="append", metavar="DIR")
+    check.add_argument("--transport", default="codec", choices=["codec", "urllib3", "aiohttp", "all"])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Entry point of the ``smsc`` console script; returns the exit status."""
+    args = _parser().parse_args(argv)
+    stream = out or sys.stdout
+    try:
+        if args.command == "call":
+            return _call(args, stream)
+        if args.command == "ops":
+            return _ops(stream)
+        if args.command == "emulator":
+            from smsc_conformance import emulator
+
+            return emulator.main([*_folder_args(args.fixtures), "--port", str(args.port)])
+        if args.command == "demo":
+            from smsc_conformance import demo
+
+            return demo.main([], stream)
+        from smsc_conformance import runner
+
+        return runner.main([*_folder_args(args.fixtures), "--transport", args.transport], stream)
+    except UsageError as exc:
+        print(f"smsc: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _folder_args(folders: Sequence[str] | None) -> list[str]:
+    return [arg for folder in folders or () for arg in ("--fixtures", folder)]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,294 @@
+"""documents.php: invoices and acts of sub-clients (``documents.add_account``,
+``documents.get_account``, ``documents.get_act``). spec/documents.md
+
+The answers are files, not text: ``add_account`` answers a multipart body (a JSON part with
+the new invoice's id and amount, then the invoice PDF), the two others a bare PDF. Errors
+are the usual envelope (JSON when ``fmt=3``, the default here). Decoding is therefore by
+bytes: a PDF or multipart body is taken apart here, and any other body goes through the
+op's shared text path (``Op.decode_text``), which raises the API error an envelope carries
+in any fmt, and a DecodeError for anything else.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+import msgspec
+
+from smsc_proto.errors import DecodeError, NotFoundError, OperationFailedError
+from smsc_proto.formats.multipart import (
+    MultipartFormatError,
+    Part,
+    boundary_from_body,
+    boundary_of,
+    parse_multipart,
+)
+from smsc_proto.formats.pdf import filename_from_disposition, pdf_start
+from smsc_proto.http import HttpResponse, body_text
+from smsc_proto.op import ErrorTable, Op
+from smsc_proto.ops._checks import check_not_empty, check_one_of, check_positive
+from smsc_proto.ratelimit import RateLimit
+from smsc_proto.shapes import Shape, ShapeError
+
+__all__ = [
+    "DOCUMENTS_ERRORS",
+    "DocumentFile",
+    "DocumentsAddAccount",
+    "DocumentsGetAccount",
+    "DocumentsGetAct",
+    "InvoiceResult",
+]
+
+DOCUMENTS_ERRORS: ErrorTable = {
+    5: (OperationFailedError, "error creating the invoice"),
+    6: (NotFoundError, "sub-login not found"),
+    7: (NotFoundError, "document not found"),
+}
+
+
+class InvoiceResult(msgspec.Struct, frozen=True):
+    """A new invoice: its ``id``, its amount ``sum``, and the invoice itself as PDF bytes
+    (``filename`` as the server named it, if it did)."""
+
+    id: int | str
+    sum: Decimal
+    pdf: bytes
+    filename: str | None = None
+
+
+class DocumentFile(msgspec.Struct, frozen=True):
+    """An invoice or act as PDF bytes, with the server's file name if it gave one."""
+
+    pdf: bytes
+    filename: str | None = None
+
+
+class _InvoiceHead(msgspec.Struct, frozen=True):
+    """The JSON part of an ``add_account`` answer. Its key names are not documented:
+    ``id`` (or ``account_id``/``invoice_id``), the amount under ``sum`` or ``amount``."""
+
+    id: int | str | None = None
+    account_id: int | str | None = None
+    invoice_id: int | str | None = None
+    sum: Decimal | None = None
+    amount: Decimal | None = None
+
+
+class _JsonOnlyShape(Shape):
+    """The JSON part of a multipart answer: an object; nothing else is a success."""
+
+    def __init__(self) -> None:
+        super().__init__(text=None, csv=None)
+
+    def from_xml(self, root: Any) -> Any:
+        raise ShapeError("expected a multipart answer (JSON and PDF parts), got XML")
+
+    def from_text(self, fmt: int, stripped: str) -> Any:
+        raise ShapeError("expected a multipart answer (JSON and PDF parts), got text")
+
+
+class _FileOnlyShape(Shape):
+    """A file op's answer is a PDF, never a text form: only envelopes decode."""
+
+    def __init__(self) -> None:
+        super().__init__(text=None, csv=None)
+
+    def from_json(self, data: Any) -> Any:
+        raise ShapeError("expected a PDF file, got JSON that is not an error")
+
+    def from_xml(self, root: Any) -> Any:
+        raise ShapeError("expected a PDF file, got XML that is not an error")
+
+    def from_text(self, fmt: int, stripped: str) -> Any:
+        raise ShapeError("expected a PDF file, got text that is not an error")
+
+
+_JSON_PART_SHAPE = _JsonOnlyShape()
+_FILE_SHAPE = _FileOnlyShape()
+
+
+class _Documents(Op, frozen=True, kw_only=True):
+    """The parameters shared by the documents.php commands: whose document it is."""
+
+    user: str | None = None
+    user_id: int | None = None
+
+    path: ClassVar[str] = "/sys/documents.php"
+    errors: ClassVar[ErrorTable] = DOCUMENTS_ERRORS
+    # One create-or-fetch request per minute (documents.md); counted per identical request.
+    rate_limit: ClassVar[RateLimit | None] = RateLimit(1)
+
+    def validate(self) -> None:
+        check_one_of(self, ("user", "user_id"), (self.user, self.user_id))
+        if self.user is not None:
+            check_not_empty(self, "user", self.user.strip())
+        check_positive(self, "user_id", self.user_id)
+
+    def _not_expected(self, reason: str, body: HttpResponse | bytes | str) -> DecodeError:
+        return DecodeError(self.op_id, reason, body.body if isinstance(body, HttpResponse) else body)
+
+    def _decode_envelope(self, response: HttpResponse) -> Any:
+        """A body that is neither PDF nor multipart: the shared text path raises the API
+        error of any envelope, and a DecodeError for anything else."""
+        text = body_text(response.body, response.header("Content-Type"), self.charset)
+        return self.decode_text(text, response.status)
+
+    def _require_success(self, response: HttpResponse) -> None:
+        # A file with an error status is not the answer the API documents.
+        if not 200 <= response.status < 300:
+            raise self._not_expected(f"HTTP {response.status} with a file body", response)
+
+
+class _DocumentFileOp(_Documents, frozen=True, kw_only=True):
+    """An op whose answer is a bare PDF (``get_account``, ``get_act``)."""
+
+    result_type: ClassVar[Any] = DocumentFile
+    shape: ClassVar[Shape] = _FILE_SHAPE
+
+    def decode(self, response: HttpResponse) -> DocumentFile:
+        """The PDF of the response, or the API error it carries (in any envelope)."""
+        start = pdf_start(response.body)
+        if start is None:
+            if boundary_of(response.header("Content-Type")) is not None:
+                raise self._not_expected("a multipart answer where a PDF file was expected", response)
+            self._decode_envelope(response)  # raises: no success shape but the PDF
+            raise self._not_expected("expected a PDF file", response)  # pragma: no cover
+        self._require_success(response)
+        return DocumentFile(
+            pdf=response.body[start:],
+            filename=filename_from_disposition(response.header("Content-Disposition")),
+        )
+
+
+class DocumentsAddAccount(_Documents, frozen=True, kw_only=True):
+    """Create an invoice of ``sum`` for the sub-client ``user`` (or ``user_id``); the answer
+    carries the invoice's id and amount and the invoice PDF.
+
+    >>> op = DocumentsAddAccount(user="client1", sum=Decimal("1500.00"), service="SMS")
+    >>> op.params()[:3]
+    [('add_account', '1'), ('user', 'client1'), ('sum', '1500.00')]
+
+    Creates a document: never repeated once the request may have reached the server.
+    """
+
+    sum: Decimal
+    service: str | None = None
+
+    op_id: ClassVar[str] = "documents.add_account"
+    command: ClassVar[tuple[tuple[str, str], ...]] = (("add_account", "1"),)
+    idempotent: ClassVar[bool] = False
+    result_type: ClassVar[Any] = InvoiceResult
+    shape: ClassVar[Shape] = _JSON_PART_SHAPE
+
+    def validate(self) -> None:
+        super().validate()
+        if not self.sum.is_finite() or self.sum <= 0:
+            raise self.invalid("sum", self.sum, "must be a positive amount")
+
+    def result_kind(self) -> Any:
+        # What the shared text path decodes: the JSON part (or a body sent on its own).
+        return _InvoiceHead
+
+    def decode(self, response: HttpResponse) -> InvoiceResult:
+        """The invoice of a multipart answer (JSON part + PDF part), or the API error."""
+        body = response.body
+        if pdf_start(body) is not None:
+            raise self._not_expected("a bare PDF where a multipart answer was expected", response)
+        boundary = boundary_of(response.header("Content-Type"))
+        if boundary is None:
+            boundary = boundary_from_body(body)
+        if boundary is None:
+            self._decode_envelope(response)  # raises the API error, or for a non-JSON body
+            raise self._not_expected("JSON without the invoice PDF (not a multipart answer)", response)
+        try:
+            parts = parse_multipart(body, boundary)
+        except MultipartFormatError as exc:
+            raise self._not_expected(str(exc), response) from None
+        return self._from_parts(parts, response)
+
+    def _from_parts(self, parts: list[Part], response: HttpResponse) -> InvoiceResult:
+        pdf_part = next((p for p in parts if _is_pdf_part(p) and not _is_json(p)), None)
+        head_part = next((p for p in parts if _is_json(p)), None)
+        if head_part is None:
+            # No part says JSON: a text part may still hold an error envelope.
+            head_part = next((p for p in parts if p is not pdf_part), None)
+        if head_part is None:
+            raise self._not_expected("multipart answer without its JSON part", response)
+        text = body_text(head_part.content, head_part.header("Content-Type"), self.charset)
+        # The shared text path: raises the API error of an envelope part, in any fmt.
+        head: _InvoiceHead = self.decode_text(text, response.status)
+        if pdf_part is None:
+            raise self._not_expected("multipart answer without its PDF part", response)
+        start = pdf_start(pdf_part.content)
+        if start is None:
+            raise self._not_expected("the PDF part is not a PDF file", pdf_part.content)
+        self._require_success(response)
+        invoice_id = next((v for v in (head.id, head.account_id, head.invoice_id) if v is not None), None)
+        if invoice_id is None:
+            raise self._not_expected("the JSON part has no invoice id", text)
+        amount = next((v for v in (head.sum, head.amount) if v is not None), None)
+        return InvoiceResult(
+            id=invoice_id,
+            # The amount's key is undocumented; without one, the invoice is for the sum asked.
+            sum=self.sum if amount is None else amount,
+            pdf=pdf_part.content[start:],
+            filename=pdf_part.filename,
+        )
+
+
+class DocumentsGetAccount(_DocumentFileOp, frozen=True, kw_only=True):
+    """The PDF of invoice ``id`` of the sub-client ``user`` (or ``user_id``).
+
+    >>> DocumentsGetAccount(user_id=17, id=301).params()[:3]
+    [('get_account', '1'), ('user_id', '17'), ('id', '301')]
+    """
+
+    id: int
+
+    op_id: ClassVar[str] = "documents.get_account"
+    command: ClassVar[tuple[tuple[str, str], ...]] = (("get_account", "1"),)
+
+    def validate(self) -> None:
+        super().validate()
+        check_positive(self, "id", self.id)
+
+
+class DocumentsGetAct(_DocumentFileOp, frozen=True, kw_only=True):
+    """The PDF of an act of the sub-client ``user`` (or ``user_id``), by ``id`` or by its
+    number ``num``.
+
+    >>> DocumentsGetAct(user="client1", num="A-12").params()[:3]
+    [('get_act', '1'), ('user', 'client1'), ('num', 'A-12')]
+    """
+
+    id: int | None = None
+    num: str | None = None
+
+    op_id: ClassVar[str] = "documents.get_act"
+    command: ClassVar[tuple[tuple[str, str], ...]] = (("get_act", "1"),)
+
+    def validate(self) -> None:
+        super().validate()
+        check_one_of(self, ("id", "num"), (self.id, self.num))
+        check_positive(self, "id", self.id)
+        if self.num is not None:
+            check_not_empty(self, "num", self.num.strip())
+
+
+def _is_json(part: Part) -> bool:
+    ctype = part.content_type or ""
+    if ctype == "application/json" or ctype.endswith("+json"):
+        return True
+    if ctype in ("application/pdf", "application/octet-stream"):
+        return False
+    return part.content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+
+
+def _is_pdf_part(part: Part) -> bool:
+    """The part meant as the file: PDF by type, name or content (checked for ``%PDF-``
+    afterwards, so a part that only claims to be a PDF is still refused)."""
+    if part.content_type in ("application/pdf", "application/x-pdf", "application/octet-stream"):
+        return True
+    name = part.filename or ""
+    return name.lower().endswith(".pdf") or pdf_start(part.content) is not None

@@ -1,0 +1,375 @@
+"""jobs.php: mailing lists (``jobs.add``, ``jobs.del``, ``jobs.cancel``, ``jobs.get``,
+``jobs.get_all``). spec/jobs.md
+
+E-mail newsletters (``mail=1``) answer ``emails`` where SMS lists answer ``phones``: the
+result structs carry both members, XML and JSON fill whichever key came, and the positional
+fmt=0/1 records name that position ``emails`` when the op was built with ``mail=1``.
+
+The fmt=0/1 records of ``jobs.get``/``jobs.get_all`` separate fields with ``|`` / ``;``
+while ``name``, ``phones`` and ``message`` are free text: ``message`` may hold the separator
+and line breaks (its fields are split from both ends), a separator inside ``name`` or
+``phones`` cannot be told apart. fmt=3 is the lossless choice (and the default).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+import msgspec
+
+from smsc_proto.enums import OpenIntEnum
+from smsc_proto.errors import OperationFailedError, ParameterError
+from smsc_proto.formats.text import Fields, Pairs
+from smsc_proto.op import OK_SHAPE, ErrorTable, OkResult, Op
+from smsc_proto.ops._checks import check_max_length, check_not_empty, check_positive
+from smsc_proto.ratelimit import RateLimit
+from smsc_proto.shapes import Shape
+
+__all__ = [
+    "Job",
+    "JobCreated",
+    "JobRepeat",
+    "JobSummary",
+    "JobsAdd",
+    "JobsCancel",
+    "JobsDel",
+    "JobsGet",
+    "JobsGetAll",
+]
+
+JOBS_ERRORS: ErrorTable = {
+    3: (OperationFailedError, "error saving the record"),
+    5: (ParameterError, "bad date format"),
+}
+
+MAX_TEXT = 1000
+
+
+class JobRepeat(OpenIntEnum):
+    """``rpt``: how a new mailing list repeats (spec/jobs.md, from client code).
+
+    >>> JobsAdd(name="n", phones=["79991234567"], mes="m", rpt=JobRepeat.DAILY).params()[3]
+    ('rpt', '2')
+    """
+
+    MANUAL = 0
+    HOURLY = 1
+    DAILY = 2
+    WORKDAYS = 3  # "every working day" is inferred; one SDK comment says "daily"
+    WEEKENDS = 4
+    WEEKLY = 5
+    MONTHLY = 6
+    YEARLY = 7
+
+
+class JobCreated(msgspec.Struct, frozen=True):
+    """The answer of ``jobs.add``: the new list's ``id``; ``cost`` when asked with cost=1."""
+
+    id: int
+    cost: Decimal | None = None
+
+
+class Job(msgspec.Struct, frozen=True):
+    """One mailing list as ``jobs.get`` reports it.
+
+    ``phones`` holds the recipients of an SMS list, ``emails`` those of an e-mail newsletter
+    (``mail=1``). Dates are ``None`` when empty or zero. ``cost``, ``sms_sent`` and
+    ``sms_ok`` come in fmt=3 only. ``status`` and ``format`` stay integers: their values
+    are not documented (``format`` is a number here, unlike templates' string formats).
+    """
+
+    id: int
+    name: str | None = None
+    subject: str | None = None
+    repeat_send: int | None = None
+    repeat_cnt: int | None = None
+    created: dt.datetime | None = None
+    changed: dt.datetime | None = None
+    need_date: dt.datetime | None = None
+    last_sent: dt.datetime | None = None
+    phones: str | None = None
+    emails: str | None = None
+    message: str | None = None
+    format: int | None = None
+    validity: int | None = None
+    period: str | None = None
+    frequency: int | None = None
+    status: int | None = None
+    sender_id: str | None = None
+    cost: Decimal | None = None
+    sms_sent: int | None = None
+    sms_ok: int | None = None
+
+    @property
+    def recipients(self) -> str | None:
+        """``phones`` or, for an e-mail newsletter, ``emails``."""
+        return self.emails if self.phones is None else self.phones
+
+
+class JobSummary(msgspec.Struct, frozen=True):
+    """One mailing list in the ``jobs.get_all`` list; ``sms_sent``/``sms_ok`` in fmt=3 only."""
+
+    id: int
+    name: str | None = None
+    changed: dt.datetime | None = None
+    need_date: dt.datetime | None = None
+    last_sent: dt.datetime | None = None
+    phones: str | None = None
+    emails: str | None = None
+    message: str | None = None
+    phones_cnt: int | None = None
+    cost: Decimal | None = None
+    status: int | None = None
+    sender_id: str | None = None
+    format: int | None = None
+    sms_sent: int | None = None
+    sms_ok: int | None = None
+
+    @property
+    def recipients(self) -> str | None:
+        """``phones`` or, for an e-mail newsletter, ``emails``."""
+        return self.emails if self.phones is None else self.phones
+
+
+class _JobsOp(Op, frozen=True, kw_only=True):
+    path: ClassVar[str] = "/sys/jobs.php"
+    errors: ClassVar[ErrorTable] = JOBS_ERRORS
+    # More than one identical request per minute is refused with error 9 (every command).
+    rate_limit: ClassVar[RateLimit | None] = RateLimit(1)
+
+
+# -- jobs.add ------------------------------------------------------------------------------
+
+ADD_SHAPE = Shape(
+    # `OK, ID - <id>` / `OK, ID - <id>, COST - <cost>`; fmt=1 `<id>` / `<id>,<cost>`.
+    text=Pairs([("ID", "id"), ("COST", "cost")], kv=" - ", lead="OK", required=("id",)),
+    csv=Fields(["id", "cost"], required=1),
+)
+
+
+class JobsAdd(_JobsOp, frozen=True, kw_only=True):
+    """Create mailing list ``name`` sending ``mes`` to ``phones`` (e-mail addresses with
+    ``mail=1``). The send.php parameters given apply to every message of the list.
+
+    >>> JobsAdd(name="promo", phones=["79991234567", "79997654321"], mes="Sale!").params()[:3]
+    [('name', 'promo'), ('phones', '79991234567,79997654321'), ('mes', 'Sale!')]
+
+    ``cost=1`` adds the cost to the answer (``JobCreated.cost``). ``rpt``/``rptn``: repeat
+    schedule and count; ``tpl``: a message template id used as the text; ``mes2``: the
+    text forwarded by SMS (e-mail/Viber lists); ``sender2``: the sender of re-sends.
+    Never retried once it may have reached the server.
+    """
+
+    name: str
+    phones: tuple[str, ...] | None = None
+    mes: str | None = None
+    sender: str | None = None
+    time: str | None = None
+    tz: int | None = None
+    translit: Literal[0, 1, 2] | None = None
+    tinyurl: Literal[0, 1] | None = None
+    period: Decimal | None = None
+    freq: int | None = None
+    flash: Literal[0, 1] | None = None
+    bin: Literal[0, 1, 2] | None = None
+    push: Literal[0, 1] | None = None
+    hlr: Literal[0, 1] | None = None
+    ping: Literal[0, 1] | None = None
+    mms: Literal[0, 1] | None = None
+    mail: Literal[0, 1] | None = None
+    soc: Literal[0, 1] | None = None
+    viber: Literal[0, 1] | None = None
+    fileurl: str | None = None
+    call: Literal[0, 1] | None = None
+    voice: str | None = None
+    param: str | None = None
+    subj: str | None = None
+    list_: str | None = msgspec.field(default=None, name="list")
+    valid: str | None = None
+    sender2: str | None = None
+    rpt: JobRepeat | None = None
+    rptn: int | None = None
+    tpl: int | None = None
+    mes2: str | None = None
+    cost: Literal[0, 1] | None = None
+
+    op_id: ClassVar[str] = "jobs.add"
+    command: ClassVar[tuple[tuple[str, str], ...]] = (("add", "1"),)
+    idempotent: ClassVar[bool] = False
+    result_type: ClassVar[type] = JobCreated
+    shape: ClassVar[Shape] = ADD_SHAPE
+
+    def validate(self) -> None:
+        check_not_empty(self, "name", self.name)
+        if self.list_ is None:
+            check_not_empty(self, "phones", self.phones)
+            if self.mes is None and self.tpl is None:
+                raise self.invalid("mes", None, "is required unless 'tpl' or 'list' is given")
+        elif self.phones is not None or self.mes is not None:
+            raise self.invalid("list", "<list>", "replaces phones and mes; do not give both")
+        check_max_length(self, "mes", self.mes, MAX_TEXT)
+        check_positive(self, "tpl", self.tpl)
+        if self.rptn is not None and self.rptn < 0:
+            raise self.invalid("rptn", self.rptn, "must not be negative")
+
+
+# -- jobs.del / jobs.cancel ----------------------------------------------------------------
+
+
+class JobsDel(_JobsOp, frozen=True, kw_only=True):
+    """Delete mailing list ``id``.
+
+    >>> JobsDel(id=12).params()[:2]
+    [('del', '1'), ('id', '12')]
+    """
+
+    id: int
+
+    op_id: ClassVar[str] = "jobs.del"
+    command: ClassVar[tuple[tuple[str, str], ...]] = (("del", "1"),)
+    result_type: ClassVar[type] = OkResult
+    shape: ClassVar[Shape] = OK_SHAPE
+
+    def validate(self) -> None:
+        check_positive(self, "id", self.id)
+
+
+class JobsCancel(_JobsOp, frozen=True, kw_only=True):
+    """Disable mailing list ``id`` while it waits to be sent.
+
+    >>> JobsCancel(id=12).params()[:2]
+    [('cancel', '1'), ('id', '12')]
+    """
+
+    id: int
+
+    op_id: ClassVar[str] = "jobs.cancel"
+    command: ClassVar[tuple[tuple[str, str], ...]] = (("cancel", "1"),)
+    result_type: ClassVar[type] = OkResult
+    shape: ClassVar[Shape] = OK_SHAPE
+
+    def validate(self) -> None:
+        check_positive(self, "id", self.id)
+
+
+# -- jobs.get ------------------------------------------------------------------------------
+
+_GET_FIELDS = [
+    "id",
+    "name",
+    "subject",
+    "repeat_send",
+    "repeat_cnt",
+    "created",
+    "changed",
+    "need_date",
+    "last_sent",
+    "phones",
+    "message",
+    "format",
+    "validity",
+    "period",
+    "frequency",
+    "status",
+    "sender_id",
+]
+_GET_ALL_FIELDS = [
+    "id",
+    "name",
+    "changed",
+    "need_date",
+    "last_sent",
+    "phones",
+    "message",
+    "phones_cnt",
+    "cost",
+    "status",
+    "sender_id",
+    "format",
+]
+
+
+def _recipients(names: list[str], mail: bool) -> list[str]:
+    return [("emails" if mail else "phones") if n == "phones" else n for n in names]
+
+
+def _get_shape(mail: bool) -> Shape:
+    names = _recipients(_GET_FIELDS, mail)
+    return Shape(
+        text=Fields(names, "|", free="message"),
+        csv=Fields(names, ";", free="message"),
+        xml_root="job",
+        json_single_array=True,
+    )
+
+
+def _get_all_shape(mail: bool) -> Shape:
+    names = _recipients(_GET_ALL_FIELDS, mail)
+    return Shape(
+        text=Fields(names, "|", free="message"),
+        csv=Fields(names, ";", free="message"),
+        xml_root="sms_jobs",
+        xml_item="job",
+        many=True,
+    )
+
+
+_GET_SHAPES = {mail: _get_shape(mail) for mail in (False, True)}
+_GET_ALL_SHAPES = {mail: _get_all_shape(mail) for mail in (False, True)}
+
+
+class JobsGet(_JobsOp, frozen=True, kw_only=True):
+    """The details of mailing list ``id``; ``mail=1`` for an e-mail newsletter (its
+    recipients then come as ``emails``).
+
+    >>> JobsGet(id=12).params()[:2]
+    [('get', '1'), ('id', '12')]
+    """
+
+    id: int
+    mail: Literal[0, 1] | None = None
+
+    op_id: ClassVar[str] = "jobs.get"
+    command: ClassVar[tuple[tuple[str, str], ...]] = (("get", "1"),)
+    result_type: ClassVar[type] = Job
+    shape: ClassVar[Shape] = _GET_SHAPES[False]
+
+    def validate(self) -> None:
+        check_positive(self, "id", self.id)
+
+    def result_shape(self) -> Shape:
+        return _GET_SHAPES[self.mail == 1]
+
+
+class JobsGetAll(_JobsOp, frozen=True, kw_only=True):
+    """Every mailing list, optionally those of dates ``start``..``end`` (``dd.mm.yyyy``).
+
+    >>> JobsGetAll(start=dt.date(2024, 1, 1)).params()[:2]
+    [('get_all', '1'), ('start', '01.01.2024')]
+
+    An empty answer is an empty list.
+    """
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    mail: Literal[0, 1] | None = None
+
+    op_id: ClassVar[str] = "jobs.get_all"
+    command: ClassVar[tuple[tuple[str, str], ...]] = (("get_all", "1"),)
+    result_type: ClassVar[Any] = list[JobSummary]
+    shape: ClassVar[Shape] = _GET_ALL_SHAPES[False]
+
+    def validate(self) -> None:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise self.invalid("end", self.end, "is before start")
+
+    def result_shape(self) -> Shape:
+        return _GET_ALL_SHAPES[self.mail == 1]
+
+    def decode_text(self, text: str, status: int = 200) -> Any:
+        # No list yet: fmt=0/1 have nothing to write (inferred; fmt=2/3 give `<sms_jobs/>`, `[]`).
+        if not text.strip() and 200 <= status < 300:
+            return []
+        return super().decode_text(text, status)

@@ -1,0 +1,698 @@
+"""Strategies and checks for tests/test_properties.py, generic over every op in ``OPS``.
+
+Op instances and seed bodies come from fuzz/op_samples.py (shared with the fuzz harnesses):
+the conformance fixtures plus parameters synthesised per op, for every fmt. Result strategies
+are derived from the result structs' msgspec types, constrained to what the wire can carry::
+
+    strategy = result_strategy(op)
+    body = op.render(strategy.example(), 0)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import sys
+import typing
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import msgspec.inspect as mi
+from hypothesis import strategies as st
+
+from smsc_proto import DecodeError, HttpResponse, Op, SmscError
+from smsc_proto.enums import OpenIntEnum
+from smsc_proto.formats.text import Either, Fields, Pairs, Pattern, Token
+from smsc_proto.shapes import Shape
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fuzz"))
+
+from op_samples import (  # noqa: E402 - fuzz/ is put on the path just above
+    FixtureCase,
+    Sample,
+    load_fixtures,
+    op_samples,
+    seed_bodies,
+)
+
+__all__ = [
+    "CODEC_ERRORS",
+    "FixtureCase",
+    "Outcome",
+    "Sample",
+    "assert_kind",
+    "carried_fields",
+    "chunk_cuts",
+    "compare_carried",
+    "decode_outcome",
+    "error_descriptions",
+    "examples_per_case",
+    "fixtures",
+    "headers_strategy",
+    "junk_bodies",
+    "message_ids",
+    "records_of",
+    "result_strategy",
+    "samples",
+    "split",
+    "statuses",
+    "stream_outcome",
+]
+
+# The only exceptions a decoder may raise, on any input.
+CODEC_ERRORS = (SmscError, DecodeError)
+
+
+def samples() -> tuple[Sample, ...]:
+    return op_samples()
+
+
+def fixtures() -> tuple[FixtureCase, ...]:
+    return load_fixtures()
+
+
+def examples_per_case(cases: int, total: int, low: int = 5, high: int = 100) -> int:
+    """Hypothesis examples per parametrised case so a property costs about ``total`` examples
+    however many ops and fixtures there are."""
+    return max(low, min(high, total // max(cases, 1)))
+
+
+# -- running decoders ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a decoder made of a body: ``records`` (list results flattened) or ``error``."""
+
+    records: list[Any] | None
+    error: BaseException | None
+
+    def same_as(self, other: Outcome) -> bool:
+        if self.error is not None or other.error is not None:
+            return _same_error(self.error, other.error)
+        return self.records == other.records
+
+    def describe(self) -> str:
+        return f"error {self.error!r}" if self.error is not None else f"records {self.records!r}"
+
+
+def _same_error(a: BaseException | None, b: BaseException | None) -> bool:
+    if a is None or b is None or type(a) is not type(b):
+        return False
+    if isinstance(a, SmscError) and isinstance(b, SmscError):
+        return (a.code, a.description, a.message_id) == (b.code, b.description, b.message_id)
+    return True
+
+
+def records_of(result: Any) -> list[Any]:
+    """A list result's items, or a single result as one record."""
+    return list(result) if isinstance(result, list) else [result]
+
+
+def decode_outcome(op: Op, response: HttpResponse) -> tuple[Any, Outcome]:
+    """``op.decode``; anything but a codec error propagates (and fails the test)."""
+    try:
+        result = op.decode(response)
+    except CODEC_ERRORS as exc:
+        return None, Outcome(None, exc)
+    return result, Outcome(records_of(result), None)
+
+
+def stream_outcome(op: Op, response: HttpResponse, chunks: Iterable[bytes]) -> Outcome:
+    """``op.stream_decoder`` fed ``chunks``, then closed; records from every call."""
+    head = HttpResponse(response.status, response.headers, b"")
+    records: list[Any] = []
+    try:
+        decoder = op.stream_decoder(head)
+        for chunk in chunks:
+            records.extend(decoder.feed(chunk))
+        records.extend(decoder.close())
+    except CODEC_ERRORS as exc:
+        return Outcome(None, exc)
+    return Outcome(records, None)
+
+
+def split(body: bytes, cuts: Sequence[int]) -> list[bytes]:
+    """``body`` cut at the given offsets (taken modulo its length, sorted)."""
+    if not body:
+        return [b""] if not cuts else [b"" for _ in cuts]
+    points = sorted({c % (len(body) + 1) for c in cuts})
+    out, start = [], 0
+    for p in [*points, len(body)]:
+        out.append(body[start:p])
+        start = p
+    return out
+
+
+def chunk_cuts() -> st.SearchStrategy[list[int]]:
+    return st.lists(st.integers(min_value=0, max_value=1 << 16), max_size=12)
+
+
+def _item_kind(kind: Any) -> Any:
+    if typing.get_origin(kind) in (list, tuple):
+        args = typing.get_args(kind)
+        return args[0] if args else Any
+    return kind
+
+
+def _is_instance(value: Any, kind: Any) -> bool:
+    if kind is Any:
+        return True
+    origin = typing.get_origin(kind)
+    if origin in (list, tuple):
+        item = _item_kind(kind)
+        return isinstance(value, origin) and all(_is_instance(v, item) for v in value)
+    if origin is typing.Union or origin is __import__("types").UnionType:
+        return any(_is_instance(value, k) for k in typing.get_args(kind))
+    if origin is typing.Literal:
+        return value in typing.get_args(kind)
+    if origin is not None:
+        return isinstance(value, origin)
+    return isinstance(value, kind)
+
+
+def assert_kind(op: Op, result: Any) -> None:
+    kind = op.result_kind()
+    assert _is_instance(result, kind), f"{op.op_id}: {result!r} is not a {kind!r}"
+
+
+def assert_records_kind(op: Op, records: Sequence[Any]) -> None:
+    kind = op.result_kind()
+    item = _item_kind(kind)
+    for record in records:
+        assert _is_instance(record, item) or _is_instance(record, kind), (
+            f"{op.op_id}: streamed {record!r} is not a {kind!r}"
+        )
+
+
+# -- junk ------------------------------------------------------------------------------------
+
+_BILLION_LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+    "<result>&lol3;</result>"
+)
+_XXE = '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><result><error>&x;</error></result>'
+
+TOKENS: tuple[str, ...] = (
+    "ERROR = ",
+    "ERROR = 1",
+    "ERROR=9 (x)",
+    "ERROR = 3 (no money), ID - 7",
+    "error = 2 (authorise error)",
+    ", ID - ",
+    "0,-",
+    "0,-1",
+    "5,-9",
+    ",-",
+    "-",
+    "<result>",
+    "</result>",
+    "<error>",
+    "</error>",
+    "<error_code>",
+    "</error_code>",
+    "<id>",
+    "</id>",
+    "<sms>",
+    "</sms>",
+    '{"error_code":',
+    '"error":',
+    '{"error_code": 9, "error": "x"}',
+    '{"error_code": "x"}',
+    '{"error_code": [1]}',
+    '{"error_code": 1e999}',
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ";",
+    "|",
+    ":",
+    " = ",
+    " - ",
+    '"',
+    "OK",
+    "OK - ",
+    " SMS",
+    "9" * 400,
+    "9" * 5000,
+    "1e999",
+    "-1e-999",
+    "1E+999999999",
+    "NaN",
+    "sNaN",
+    "Infinity",
+    "-0",
+    "0x1F",
+    "\u0661\u0662",
+    "\u00b2",
+    "\ufeff",
+    "\r\n",
+    "\n",
+    "\r",
+    "\x00",
+    "\u2028",
+    "&amp;",
+    "&lol;",
+    "&#0;",
+    "&#x110000;",
+    "<![CDATA[x]]>",
+    "<!--c-->",
+    '<?xml version="1.0"?>',
+    "<?xml version='1.0' encoding='koi8-r'?>",
+    _BILLION_LAUGHS,
+    _XXE,
+    '<x xmlns:a="y"><a:b/></x>',
+    "00.00.0000 00:00:00",
+    "31.02.2024 25:61:61",
+    "01.01.0001 00:00:00",
+    "true",
+    "null",
+    "--b\r\nContent-Type: application/pdf\r\n\r\n",
+    "%PDF-1.4",
+    "Content-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n",
+)
+
+CHARSETS: tuple[str, ...] = (
+    "utf-8",
+    "UTF-8",
+    '"utf-8"',
+    "'cp1251'",
+    "windows-1251",
+    "koi8-r",
+    "latin-1",
+    "iso-8859-5",
+    "utf-16",
+    "utf-16-be",
+    "utf-32",
+    "utf-7",
+    "utf-8-sig",
+    "ascii",
+    "idna",
+    "punycode",
+    "unicode_escape",
+    "raw_unicode_escape",
+    "undefined",
+    "rot13",
+    "base64",
+    "hex",
+    "zlib",
+    "bz2",
+    "uu",
+    "quopri",
+    "bogus",
+    "",
+)
+
+MIME_TYPES: tuple[str, ...] = (
+    "text/plain",
+    "application/json",
+    "text/xml",
+    "application/xml",
+    "text/html",
+    "text/csv",
+    "application/pdf",
+    "application/octet-stream",
+    "multipart/mixed",
+    "multipart/form-data",
+    "multipart/related",
+    "",
+)
+
+
+def _content_types() -> st.SearchStrategy[str]:
+    boundary = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
+    param = st.one_of(
+        st.sampled_from(CHARSETS).map(lambda c: f"charset={c}"),
+        boundary.map(lambda b: f"boundary={b}"),
+        boundary.map(lambda b: f'boundary="{b}"'),
+        st.text(max_size=30),
+    )
+    return st.one_of(
+        st.builds(lambda m, ps: "; ".join([m, *ps]), st.sampled_from(MIME_TYPES), st.lists(param, max_size=3)),
+        st.text(max_size=60),
+    )
+
+
+def headers_strategy() -> st.SearchStrategy[dict[str, str]]:
+    name = st.sampled_from(["Content-Type", "content-type", "CONTENT-TYPE"])
+    disposition = st.sampled_from(['attachment; filename="a.pdf"', "inline", 'attachment; filename*=x', ""])
+    return st.one_of(
+        st.just({}),
+        st.builds(lambda n, ct: {n: ct}, name, _content_types()),
+        st.builds(lambda ct, d: {"Content-Type": ct, "Content-Disposition": d}, _content_types(), disposition),
+    )
+
+
+def statuses() -> st.SearchStrategy[int]:
+    return st.one_of(
+        st.sampled_from([200, 200, 200, 201, 204, 206, 301, 302, 400, 403, 404, 429, 500, 502, 503]),
+        st.integers(min_value=100, max_value=599),
+    )
+
+
+@cache
+def _shape_tokens(op: Op) -> tuple[str, ...]:
+    out: list[str] = []
+    try:
+        shape = op.result_shape()
+    except Exception:
+        return ()
+    for layout in (shape.text, shape.csv):
+        for part in _flatten(layout):
+            if isinstance(part, Pairs):
+                out.extend(f"{key}{part.kv}" for key, _ in part.keys)
+                out.append(part.sep)
+            elif isinstance(part, Fields):
+                out.append(part.sep)
+            elif isinstance(part, Token):
+                out.append(part.token)
+    for tag in (shape.xml_root, shape.xml_item):
+        if tag:
+            out.extend([f"<{tag}>", f"</{tag}>"])
+    fields = _struct_fields(_item_kind(op.result_kind()))
+    out.extend(f'"{name}": ' for name in fields)
+    out.extend(f"<{name}>" for name in fields)
+    return tuple(out)
+
+
+def _struct_fields(kind: Any) -> list[str]:
+    if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+        return [f.encode_name for f in msgspec.structs.fields(kind)]
+    return []
+
+
+def _nested(kind: str, depth: int) -> str:
+    if kind == "array":
+        return "[" * depth + "1" + "]" * depth
+    if kind == "object":
+        return '{"a":' * depth + "1" + "}" * depth
+    if kind == "open":
+        return "[" * depth
+    return "<a>" * depth + "x" + "</a>" * depth
+
+
+def _mutate(body: bytes, data: st.DataObject, tokens: Sequence[str]) -> bytes:
+    for _ in range(data.draw(st.integers(min_value=1, max_value=4))):
+        n = len(body)
+        at = data.draw(st.integers(min_value=0, max_value=n))
+        action = data.draw(st.sampled_from(["truncate", "flip", "insert", "delete", "dup", "digits"]))
+        if action == "truncate":
+            body = body[:at]
+        elif action == "flip" and n:
+            i = min(at, n - 1)
+            body = body[:i] + bytes([body[i] ^ data.draw(st.integers(1, 255))]) + body[i + 1 :]
+        elif action == "insert":
+            piece = data.draw(st.sampled_from(tokens)).encode("utf-8")
+            body = body[:at] + piece + body[at:]
+        elif action == "delete":
+            body = body[:at] + body[at + data.draw(st.integers(1, 16)) :]
+        elif action == "dup":
+            body = body[:at] + body + body[at:]
+        elif action == "digits":
+            body = re.sub(rb"\d+", data.draw(st.sampled_from([b"9" * 30, b"-1", b"0", b"1e999", b""])), body)
+    return body
+
+
+def junk_bodies(op: Op, seeds: Sequence[bytes]) -> st.SearchStrategy[bytes]:
+    """Arbitrary bytes and text, token soup built from envelope and layout pieces, deep
+    nesting, and mutations (truncation, byte flips, insertions...) of real bodies."""
+    tokens = TOKENS + _shape_tokens(op)
+    encodable = st.sampled_from(["utf-8", "cp1251", "utf-16", "latin-1", "koi8-r"])
+    soup = st.lists(st.one_of(st.sampled_from(tokens), st.text(max_size=8)), max_size=30).map("".join)
+    strategies = [
+        st.binary(max_size=600),
+        st.builds(lambda t, c: t.encode(c, "replace"), st.text(max_size=300), encodable),
+        st.builds(lambda t, c: t.encode(c, "replace"), soup, encodable),
+        st.builds(
+            lambda k, d: _nested(k, d).encode(),
+            st.sampled_from(["array", "object", "open", "xml"]),
+            st.sampled_from([10, 255, 256, 257, 1000, 5000, 20000]),
+        ),
+    ]
+    if seeds:
+        strategies.append(st.data().map(lambda data: _mutate(data.draw(st.sampled_from(seeds)), data, tokens)))
+        strategies.append(st.sampled_from(seeds))
+    return st.one_of(strategies)
+
+
+@cache
+def op_seed_bodies(op_id: str) -> tuple[bytes, ...]:
+    return tuple(body for *_, body in seed_bodies(op_id))
+
+
+# -- results the wire can carry -----------------------------------------------------------
+
+# Characters that every layout carries as plain text: no separator (',', ';', '|', '='),
+# no '-' (" - " is a separator), nothing that opens XML/JSON at the start of a body.
+_SAFE = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"
+    ".:_+@!?()/#%*&'\">}]"
+)
+_WORD = st.text(alphabet=_SAFE, min_size=1, max_size=10)
+_SEPARATORS = (",", ";", "|")
+
+
+def _text(extra: str = "") -> st.SearchStrategy[str]:
+    """Non-empty words joined by single spaces (or by ``extra`` separators)."""
+    joins = [" "] + [c for c in extra] + [f"{c} " for c in extra]
+    return st.builds(
+        lambda first, rest: first + "".join(j + w for j, w in rest),
+        _WORD,
+        st.lists(st.tuples(st.sampled_from(joins), _WORD), max_size=3),
+    )
+
+
+def _flatten(layout: Any) -> list[Any]:
+    if layout is None:
+        return []
+    if isinstance(layout, Either):
+        return [p for sub in layout.layouts for p in _flatten(sub)]
+    return [layout]
+
+
+def _group_regex(pattern: str, name: str) -> str | None:
+    """The source of named group ``name`` in ``pattern`` (balanced parentheses)."""
+    start = pattern.find(f"(?P<{name}>")
+    if start < 0:
+        return None
+    i = start + len(f"(?P<{name}>")
+    depth, begin = 1, i
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return pattern[begin:i]
+        i += 1
+    return None
+
+
+@dataclass(frozen=True)
+class _TextRules:
+    """Per wire field: the regex a Pattern layout imposes, the separators it may contain."""
+
+    regex: dict[str, str]
+    extra: dict[str, str]
+
+
+def _text_rules(shape: Shape) -> _TextRules:
+    parts = [*_flatten(shape.text), *_flatten(shape.csv)]
+    regex: dict[str, str] = {}
+    for part in parts:
+        if isinstance(part, Pattern):
+            for name in part.regex.groupindex:
+                group = _group_regex(part.regex.pattern, name)
+                if group is not None:
+                    regex[name] = group
+    fields_layouts = [p for p in parts if isinstance(p, Fields)]
+    extra: dict[str, str] = {}
+    for layout in fields_layouts:
+        if layout.free is None:
+            continue
+        name = layout.names[layout.free]
+        allowed = ""
+        for ch in _SEPARATORS:
+            # The free field of one layout may hold separators no other layout splits it on.
+            if all(
+                name not in other.names
+                or (other.free is not None and other.names[other.free] == name)
+                or ch not in other.sep
+                for other in fields_layouts
+            ):
+                allowed += ch
+        extra[name] = allowed
+    return _TextRules(regex, extra)
+
+
+def _money() -> st.SearchStrategy[Decimal]:
+    return st.decimals(
+        min_value=Decimal("-1000000"), max_value=Decimal("10000000"), places=2, allow_nan=False
+    )
+
+
+def _message_id_text() -> st.SearchStrategy[str]:
+    return st.from_regex(r"[A-Za-z0-9._]{1,40}", fullmatch=True).filter(lambda s: not s.isdigit())
+
+
+def _not_digits(s: str) -> bool:
+    # Digit strings in an ``int | str`` field are read as ints on every wire.
+    return not s.strip().lstrip("-").isdigit()
+
+
+def _strategy(t: mi.Type, name: str, rules: _TextRules, *, nested: bool) -> st.SearchStrategy[Any]:
+    if isinstance(t, mi.UnionType):
+        members = [m for m in t.types if not isinstance(m, mi.NoneType)]
+        has_int = any(isinstance(m, mi.IntType) for m in members)
+        options = []
+        for m in members:
+            s = _strategy(m, name, rules, nested=nested)
+            if isinstance(m, mi.StrType) and has_int:
+                s = s.filter(_not_digits)
+            options.append(s)
+        if len(members) < len(t.types):
+            options.append(st.none())
+        return st.one_of(options)
+    if isinstance(t, mi.NoneType):
+        return st.none()
+    if isinstance(t, mi.BoolType):
+        return st.booleans()
+    if isinstance(t, mi.IntType):
+        low = 0 if t.ge is None and t.gt is None else (t.ge if t.ge is not None else t.gt + 1)  # type: ignore[operator]
+        high = 2**31 - 1 if t.le is None and t.lt is None else (t.le if t.le is not None else t.lt - 1)  # type: ignore[operator]
+        return st.integers(min_value=low, max_value=high)
+    if isinstance(t, mi.FloatType):
+        return st.integers(min_value=0, max_value=10**6).map(float)
+    if isinstance(t, mi.DecimalType):
+        return _money()
+    if isinstance(t, mi.StrType):
+        if not nested and name in rules.regex:
+            return st.from_regex(rules.regex[name], fullmatch=True).filter(
+                lambda s: s == s.strip() and "\n" not in s and s != ""
+            )
+        return _text(rules.extra.get(name, "") if not nested else "")
+    if isinstance(t, (mi.BytesType, mi.ByteArrayType)):
+        return st.binary(min_size=1, max_size=64)
+    if isinstance(t, mi.LiteralType):
+        return st.sampled_from(t.values)
+    if isinstance(t, mi.EnumType):
+        known = st.sampled_from(list(t.cls))
+        if issubclass(t.cls, OpenIntEnum):
+            return st.one_of(known, st.integers(min_value=0, max_value=999).map(t.cls))
+        return known
+    if isinstance(t, mi.DateTimeType):
+        return st.datetimes(
+            min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 12, 31, 23, 59, 59)
+        ).map(lambda d: d.replace(microsecond=0))
+    if isinstance(t, mi.DateType):
+        return st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))
+    if isinstance(t, (mi.ListType, mi.VarTupleType, mi.SetType, mi.FrozenSetType)):
+        # A list is never empty: XML cannot tell an empty list from an absent one.
+        return st.lists(_strategy(t.item_type, name, rules, nested=True), min_size=1, max_size=3)
+    if isinstance(t, mi.TupleType):
+        return st.tuples(*(_strategy(i, name, rules, nested=True) for i in t.item_types)).map(list)
+    if isinstance(t, mi.StructType):
+        return _struct_strategy(t, rules, nested=True)
+    if isinstance(t, (mi.DictType, mi.AnyType)):
+        return st.just({})
+    return st.just(None)
+
+
+def _struct_strategy(t: mi.StructType, rules: _TextRules, *, nested: bool) -> st.SearchStrategy[Any]:
+    fields = {f.name: _strategy(f.type, f.encode_name, rules, nested=nested) for f in t.fields}
+    return st.fixed_dictionaries(fields).map(lambda kw: t.cls(**kw))
+
+
+def result_strategy(op: Op) -> st.SearchStrategy[Any]:
+    """Results of ``op.result_kind()`` whose every field survives every fmt's wire form."""
+    shape = op.result_shape()
+    rules = _text_rules(shape)
+    t = mi.type_info(op.result_kind())
+    if isinstance(t, mi.StructType):
+        return _struct_strategy(t, rules, nested=False)
+    if isinstance(t, (mi.ListType, mi.VarTupleType)) and isinstance(t.item_type, mi.StructType):
+        return st.lists(_struct_strategy(t.item_type, rules, nested=False), min_size=1, max_size=4)
+    return _strategy(t, "", rules, nested=False)
+
+
+def error_descriptions() -> st.SearchStrategy[str]:
+    return st.one_of(st.just(""), _text(",;"))
+
+
+def message_ids() -> st.SearchStrategy[int | str | None]:
+    return st.one_of(st.none(), st.integers(min_value=1, max_value=2**31 - 1), _message_id_text())
+
+
+# -- what each fmt carries -------------------------------------------------------------------
+
+
+def layout_fields(layout: Any) -> set[str] | None:
+    """Wire field names a fmt=0/1 layout writes; None for a layout kind unknown here."""
+    if isinstance(layout, Either):
+        return layout_fields(layout.layouts[0])
+    if isinstance(layout, Token):
+        return {layout.field}
+    if isinstance(layout, Fields):
+        return set(layout.names)
+    if isinstance(layout, Pairs):
+        return {field for _, field in layout.keys}
+    if isinstance(layout, Pattern):
+        return set(layout.regex.groupindex)
+    return None
+
+
+def carried_fields(op: Op, fmt: int) -> set[str] | None:
+    """Wire names of the fields ``fmt`` carries for ``op``; None means all of them."""
+    if fmt in (2, 3):
+        return None
+    shape = op.result_shape()
+    return layout_fields(shape.text if fmt == 0 else shape.csv)
+
+
+def _encode_names(kind: Any) -> dict[str, str]:
+    if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+        return {f.encode_name: f.name for f in msgspec.structs.fields(kind)}
+    return {}
+
+
+def compare_carried(op: Op, fmt: int, expected: Any, decoded: Any) -> None:
+    """Assert ``decoded`` equals ``expected`` on the fields ``fmt`` carries."""
+    carried = carried_fields(op, fmt)
+    if carried is None:
+        assert decoded == expected, f"fmt={fmt}: decoded {decoded!r} != rendered {expected!r}"
+        return
+    exp_records, got_records = records_of(expected), records_of(decoded)
+    assert len(exp_records) == len(got_records), f"fmt={fmt}: {len(got_records)} records, not {len(exp_records)}"
+    for exp, got in zip(exp_records, got_records, strict=True):
+        names = _encode_names(type(exp))
+        for wire in sorted(carried):
+            attr = names.get(wire)
+            if attr is None:
+                continue
+            e, g = getattr(exp, attr), getattr(got, attr)
+            # A text field absent in the middle of a fmt=1 record is written as an empty
+            # field, which reads back as "".
+            assert e == g or (e is None and g == ""), f"fmt={fmt} field {wire}: decoded {g!r}, rendered {e!r}"
+
+
+def labels(items: Iterable[Sample]) -> list[str]:
+    return [s.label for s in items]
+
+
+def fixture_ids(items: Iterable[FixtureCase]) -> list[str]:
+    return [c.name for c in items]

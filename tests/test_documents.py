@@ -1,0 +1,415 @@
+"""documents.php ops: parameters, byte-level decoding of PDF / multipart answers, errors."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from documents_support import (
+    BOUNDARY,
+    JSON_TYPE,
+    PDF_TYPE,
+    invoice_body,
+    json_part,
+    minimal_pdf,
+    multipart_type,
+    pdf_part,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smsc_proto import (
+    OPS,
+    AuthenticationError,
+    Credentials,
+    DecodeError,
+    DocumentFile,
+    DocumentsAddAccount,
+    DocumentsGetAccount,
+    DocumentsGetAct,
+    HttpResponse,
+    InvalidOperation,
+    InvoiceResult,
+    IpBlockedError,
+    NotFoundError,
+    OperationFailedError,
+    ParameterError,
+    RateLimit,
+    RateLimitedError,
+    SmscError,
+    SmscProtoError,
+)
+from smsc_proto.formats.multipart import Part, render_multipart
+from smsc_proto.formats.pdf import filename_from_disposition, looks_like_pdf, pdf_start
+
+PDF = minimal_pdf("Invoice 4511")
+ADD = DocumentsAddAccount(user="client1", sum=Decimal("1500.00"))
+GET_ACCOUNT = DocumentsGetAccount(user="client1", id=4511)
+GET_ACT = DocumentsGetAct(user_id=17, num="A-118")
+
+
+def _response(
+    body: bytes | str, content_type: str | None = None, status: int = 200, **headers: str
+) -> HttpResponse:
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    all_headers = {k.replace("_", "-"): v for k, v in headers.items()}
+    if content_type is not None:
+        all_headers["Content-Type"] = content_type
+    return HttpResponse(status, all_headers, data)
+
+
+# -- the test PDF itself ---------------------------------------------------------------------
+
+
+def test_minimal_pdf_has_a_consistent_cross_reference_table() -> None:
+    assert PDF.startswith(b"%PDF-1.4") and PDF.rstrip().endswith(b"%%EOF")
+    startxref = int(re.findall(rb"startxref\n(\d+)", PDF)[-1])
+    assert PDF[startxref:].startswith(b"xref")
+    offsets = [int(m) for m in re.findall(rb"(\d{10}) 00000 n", PDF)]
+    for number, offset in enumerate(offsets, start=1):
+        assert PDF[offset:].startswith(f"{number} 0 obj".encode())
+
+
+# -- parameters ------------------------------------------------------------------------------
+
+
+def test_add_account_params_and_class_facts() -> None:
+    op = DocumentsAddAccount.from_params({"user_id": 17, "sum": "250.5", "service": "SMS mailing"})
+    assert op.params() == [
+        ("add_account", "1"),
+        ("user_id", "17"),
+        ("sum", "250.5"),
+        ("service", "SMS mailing"),
+        ("fmt", "3"),
+        ("charset", "utf-8"),
+    ]
+    assert isinstance(op, DocumentsAddAccount) and op.sum == Decimal("250.5")
+    assert op.request(Credentials(login="acme", psw="pw")).path == "/sys/documents.php"
+    assert not DocumentsAddAccount.idempotent
+    assert DocumentsGetAccount.idempotent and DocumentsGetAct.idempotent
+
+
+def test_ops_are_registered() -> None:
+    assert OPS["documents.add_account"] is DocumentsAddAccount
+    assert OPS["documents.get_account"] is DocumentsGetAccount
+    assert OPS["documents.get_act"] is DocumentsGetAct
+
+
+@pytest.mark.parametrize("cls", [DocumentsAddAccount, DocumentsGetAccount, DocumentsGetAct])
+def test_each_documents_op_allows_one_identical_request_a_minute(cls: Any) -> None:
+    assert cls.rate_limit == RateLimit(1)
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda: DocumentsAddAccount(sum=Decimal(1)), "user or user_id"),
+        (lambda: DocumentsAddAccount(user="a", user_id=1, sum=Decimal(1)), "user or user_id"),
+        (lambda: DocumentsAddAccount(user="a", sum=Decimal(0)), "sum"),
+        (lambda: DocumentsAddAccount(user="a", sum=Decimal("-5")), "sum"),
+        (lambda: DocumentsAddAccount(user="a", sum=Decimal("NaN")), "sum"),
+        (lambda: DocumentsAddAccount(user="a", sum="lots"), "sum"),  # type: ignore[arg-type]
+        (lambda: DocumentsAddAccount(user=" ", sum=Decimal(1)), "user"),
+        (lambda: DocumentsGetAccount(user="a", id=0), "id"),
+        (lambda: DocumentsGetAccount(user_id=-1, id=3), "user_id"),
+        (lambda: DocumentsGetAct(user="a"), "id or num"),
+        (lambda: DocumentsGetAct(user="a", id=1, num="2"), "id or num"),
+        (lambda: DocumentsGetAct(user="a", num=""), "num"),
+    ],
+)
+def test_invalid_parameters_name_the_field(build: Any, field: str) -> None:
+    with pytest.raises(InvalidOperation) as info:
+        build()
+    assert info.value.field == field
+
+
+def test_from_params_builds_ops_as_fixtures_give_them() -> None:
+    op = DocumentsAddAccount.from_params({"user": "client1", "sum": "1500.00"}, fmt=0)
+    assert op == DocumentsAddAccount(user="client1", sum=Decimal("1500.00"), fmt=0)
+    act = DocumentsGetAct.from_params({"user_id": "17", "id": "5", "get_act": "1"})
+    assert act == DocumentsGetAct(user_id=17, id=5)
+
+
+# -- add_account: multipart ------------------------------------------------------------------
+
+
+def test_add_account_decodes_the_json_and_pdf_parts() -> None:
+    result = ADD.decode(_response(invoice_body(4511, "1500.00", PDF), multipart_type()))
+    assert result == InvoiceResult(id=4511, sum=Decimal("1500.00"), pdf=PDF, filename="account_4511.pdf")
+
+
+def test_add_account_accepts_the_amount_key_string_ids_and_part_order() -> None:
+    body = render_multipart(
+        [pdf_part(PDF, "inv.pdf"), json_part('{"id": "77", "amount": 250.5}', "text/plain")], "q"
+    )
+    result = ADD.decode(_response(body, 'multipart/form-data; boundary="q"'))
+    assert (result.id, result.sum, result.pdf, result.filename) == (77, Decimal("250.5"), PDF, "inv.pdf")
+
+
+def test_add_account_without_amount_reports_the_sum_asked() -> None:
+    body = render_multipart([json_part('{"invoice_id": 9}'), pdf_part(PDF, None)], BOUNDARY)
+    result = ADD.decode(_response(body, multipart_type()))
+    assert (result.id, result.sum, result.filename) == (9, Decimal("1500.00"), None)
+
+
+def test_add_account_finds_the_boundary_in_the_body_when_the_header_lacks_it() -> None:
+    result = ADD.decode(_response(invoice_body(pdf=PDF), "application/octet-stream"))
+    assert result.pdf == PDF
+
+
+def test_add_account_pdf_part_may_be_preceded_by_whitespace() -> None:
+    body = render_multipart([json_part('{"id": 1, "sum": "2"}'), pdf_part(b"\r\n " + PDF)], BOUNDARY)
+    assert ADD.decode(_response(body, multipart_type())).pdf == PDF
+
+
+@pytest.mark.parametrize(
+    ("part_text", "error"),
+    [
+        ('{"error": "error creating invoice", "error_code": 5}', OperationFailedError),
+        ("ERROR = 6 (sub-login not found)", NotFoundError),
+        ("0,-9", RateLimitedError),
+    ],
+)
+def test_add_account_error_part_raises_the_api_error(part_text: str, error: type[SmscError]) -> None:
+    body = render_multipart([json_part(part_text, "text/plain"), pdf_part(PDF)], BOUNDARY)
+    with pytest.raises(error):
+        ADD.decode(_response(body, multipart_type()))
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "reason"),
+    [
+        (PDF, PDF_TYPE, "bare PDF"),
+        (render_multipart([json_part('{"id": 1, "sum": "1"}')], BOUNDARY), multipart_type(), "PDF part"),
+        (render_multipart([pdf_part(PDF)], BOUNDARY), multipart_type(), "JSON part"),
+        (
+            render_multipart([json_part('{"id": 1}'), pdf_part(b"<html>no</html>")], BOUNDARY),
+            multipart_type(),
+            "not a PDF",
+        ),
+        (
+            render_multipart([json_part('{"sum": "1"}'), pdf_part(PDF)], BOUNDARY),
+            multipart_type(),
+            "no invoice id",
+        ),
+        (invoice_body(pdf=PDF), multipart_type("wrong"), "multipart"),
+        (invoice_body(pdf=PDF)[:300], multipart_type(), "multipart"),
+        ('{"id": 4511, "sum": "1500.00"}', JSON_TYPE, "without the invoice PDF"),
+        ("OK", "text/plain", "text"),
+        ("<html><body>Bad gateway</body></html>", "text/html", "XML"),
+        ("", None, "empty"),
+    ],
+)
+def test_add_account_malformed_answers_are_decode_errors(
+    body: bytes | str, content_type: str | None, reason: str
+) -> None:
+    with pytest.raises(DecodeError) as info:
+        ADD.decode(_response(body, content_type))
+    assert reason in info.value.reason
+    assert info.value.op == "documents.add_account"
+
+
+def test_add_account_file_with_error_status_is_a_decode_error() -> None:
+    with pytest.raises(DecodeError, match="HTTP 500"):
+        ADD.decode(_response(invoice_body(pdf=PDF), multipart_type(), status=500))
+
+
+# -- get_account / get_act: PDF ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("op", [GET_ACCOUNT, GET_ACT])
+def test_file_ops_return_the_pdf_and_its_name(op: Any) -> None:
+    response = _response(PDF, PDF_TYPE, Content_Disposition='attachment; filename="act_A-118.pdf"')
+    assert op.decode(response) == DocumentFile(pdf=PDF, filename="act_A-118.pdf")
+
+
+def test_file_ops_tolerate_a_bom_and_whitespace_before_the_pdf() -> None:
+    result = GET_ACT.decode(_response(b"\xef\xbb\xbf\r\n\t " + PDF, PDF_TYPE))
+    assert result == DocumentFile(pdf=PDF)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "error", "code"),
+    [
+        ('{\n"error": "document not found",\n"error_code": 7\n}', JSON_TYPE, NotFoundError, 7),
+        ("ERROR = 6 (sub-login not found)", "text/plain; charset=windows-1251", NotFoundError, 6),
+        ("0,-1", "text/plain", ParameterError, 1),
+        (
+            "<result><error>authorise error</error><error_code>2</error_code></result>",
+            "text/xml",
+            AuthenticationError,
+            2,
+        ),
+        ('{"error": "blocked", "error_code": 4}', PDF_TYPE, IpBlockedError, 4),
+        ('{"error": "x", "error_code": 5}', JSON_TYPE, OperationFailedError, 5),
+    ],
+)
+def test_file_op_errors_come_in_any_envelope(
+    body: str, content_type: str, error: type[SmscError], code: int
+) -> None:
+    with pytest.raises(error) as info:
+        GET_ACCOUNT.decode(_response(body, content_type))
+    assert info.value.code == code
+    assert info.value.op == "documents.get_account"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ('{"id": 4511}', JSON_TYPE),
+        ("[]", JSON_TYPE),
+        ("OK", "text/plain"),
+        ("<result><id>1</id></result>", "text/xml"),
+        ("<!DOCTYPE html><html><body>x</body></html>", "text/html"),
+        (b"PK\x03\x04zip", PDF_TYPE),
+        (invoice_body(pdf=PDF), multipart_type()),
+        (b"", PDF_TYPE),
+        (b"\x00\xff\xfe", None),
+    ],
+)
+def test_file_op_other_bodies_are_decode_errors(body: bytes | str, content_type: str | None) -> None:
+    with pytest.raises(DecodeError):
+        GET_ACT.decode(_response(body, content_type))
+
+
+def test_file_with_error_status_is_a_decode_error_but_an_envelope_still_wins() -> None:
+    with pytest.raises(DecodeError, match="HTTP 503"):
+        GET_ACT.decode(_response(PDF, PDF_TYPE, status=503))
+    with pytest.raises(RateLimitedError):
+        GET_ACT.decode(_response('{"error": "slow down", "error_code": 9}', JSON_TYPE, status=429))
+
+
+def test_stream_decoder_yields_the_one_file() -> None:
+    decoder = GET_ACCOUNT.stream_decoder(HttpResponse(200, {"Content-Type": PDF_TYPE}))
+    for i in range(0, len(PDF), 100):
+        assert decoder.feed(PDF[i : i + 100]) == []
+    assert decoder.close() == [DocumentFile(pdf=PDF)]
+
+
+def test_decode_error_excerpt_is_short_and_carries_no_whole_file() -> None:
+    big = minimal_pdf("x" * 5000)
+    with pytest.raises(DecodeError) as info:
+        ADD.decode(_response(big, PDF_TYPE))
+    # 120 characters at most, each escaped to at most 4.
+    assert len(info.value.excerpt) <= 480 < len(big)
+    assert "x" * 200 not in str(info.value)
+
+
+# -- pdf helpers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ('attachment; filename="a b.pdf"', "a b.pdf"),
+        ("attachment; filename=plain.pdf", "plain.pdf"),
+        ("attachment; filename*=UTF-8''%D0%A1%D1%87%D0%B5%D1%82.pdf", "Счет.pdf"),
+        ("attachment; filename=\"x.pdf\"; filename*=utf-8''%D0%90%D0%BA%D1%82.pdf", "Акт.pdf"),
+        ('attachment; filename="Счет.pdf"'.encode().decode("latin-1"), "Счет.pdf"),  # raw UTF-8
+        ('attachment; filename="Акт.pdf"'.encode("cp1251").decode("latin-1"), "Акт.pdf"),  # raw 1251
+        ('attachment; filename="../../etc/passwd"', "passwd"),
+        ('attachment; filename="C:\\\\tmp\\\\x.pdf"', "x.pdf"),
+        ('attachment; filename="q\\"uote.pdf"', 'q"uote.pdf'),
+        ('attachment; filename=".."', None),
+        ("attachment; filename*=bogus-charset''abc", None),
+        ("attachment; filename*=noquotes", None),
+        ("attachment", None),
+        ("inline; name=x", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_filename_from_disposition(value: str | None, name: str | None) -> None:
+    assert filename_from_disposition(value) == name
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.one_of(
+        st.text(max_size=80),
+        st.builds(
+            lambda cs, enc: f"attachment; filename*={cs}''{enc}",
+            st.sampled_from(["utf-8", "idna", "rot13", "utf-16", "cp1251", "x-bogus", ""]),
+            st.text(alphabet="%0123456789ABCDEFabc.\u0439", max_size=20),
+        ),
+    )
+)
+def test_filename_from_disposition_never_raises(value: str) -> None:
+    name = filename_from_disposition(value)
+    assert name is None or (name and "/" not in name and "\\" not in name and name.isprintable())
+
+
+def test_pdf_magic() -> None:
+    assert pdf_start(PDF) == 0
+    assert pdf_start(b"\xef\xbb\xbf \n" + PDF) == 5
+    assert looks_like_pdf(b"\n%PDF-1.7")
+    assert not looks_like_pdf(b"x%PDF-1.7")
+    assert not looks_like_pdf(b"%PDF")
+    assert not looks_like_pdf(b"")
+
+
+def test_importing_the_codec_does_not_load_the_multipart_package() -> None:
+    code = "import smsc_proto, sys; print('multipart' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+# -- nothing but typed errors, whatever the body -----------------------------------------------
+
+_parts = st.lists(
+    st.builds(
+        Part,
+        st.sampled_from(
+            [
+                (),
+                (("Content-Type", "application/json"),),
+                (
+                    ("Content-Type", "application/pdf"),
+                    ("Content-Disposition", 'attachment; filename="f.pdf"'),
+                ),
+                (("Content-Type", "text/plain"),),
+            ]
+        ),
+        st.one_of(
+            st.binary(max_size=80),
+            st.just(PDF),
+            st.sampled_from(
+                [b'{"id": 1, "sum": "2"}', b'{"error": "e", "error_code": 7}', b"0,-4", b'{"id": null}']
+            ),
+        ),
+    ),
+    max_size=3,
+)
+_bodies = st.one_of(
+    st.binary(max_size=300),
+    st.just(PDF),
+    _parts.map(lambda parts: render_multipart(parts, BOUNDARY)),
+    st.sampled_from([b'{"error": "x", "error_code": 5}', b"ERROR = 7 (x)", b"<result/>", b"[1, {}]"]),
+)
+_content_types = st.sampled_from(
+    [None, PDF_TYPE, JSON_TYPE, "text/html", multipart_type(), "multipart/mixed"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    op=st.sampled_from([ADD, GET_ACCOUNT, GET_ACT]),
+    body=_bodies,
+    content_type=_content_types,
+    status=st.sampled_from([200, 200, 404, 500]),
+)
+def test_any_body_gives_a_result_or_a_typed_error(
+    op: Any, body: bytes, content_type: str | None, status: int
+) -> None:
+    try:
+        result = op.decode(_response(body, content_type, status))
+    except (SmscError, DecodeError):
+        return
+    except SmscProtoError as exc:  # pragma: no cover - would be a bug
+        pytest.fail(f"unexpected {type(exc).__name__}: {exc}")
+    assert isinstance(result, (InvoiceResult, DocumentFile))
+    assert result.pdf.startswith(b"%PDF-")

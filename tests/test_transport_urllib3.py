@@ -1,0 +1,335 @@
+"""smsc_urllib3.Client against a scripted loopback server (tests/transport_support.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from smsc_urllib3 import Client
+from transport_support import HTML, TEXT, Reply, Server, refusing_host, self_signed
+
+from smsc_proto import (
+    AuthenticationError,
+    Balance,
+    BalanceResult,
+    Credentials,
+    DecodeError,
+    HttpResponse,
+    MessageRejectedError,
+    MessageStatus,
+    NotFoundError,
+    OkResult,
+    Op,
+    Ping,
+    RateLimitedError,
+    Send,
+    SendResult,
+    Status,
+    StatusResult,
+    TransportError,
+)
+
+CREDS = Credentials(login="acme", psw="pw")
+SEND = Send(phones=["79991234567"], mes="Hi")
+MULTI = Status(phone=["79991234567", "79991234568"], id=[3, 4])
+MULTI_BODY = (
+    '[{"status": 1, "id": 3, "phone": "79991234567"}, {"status": 0, "id": 4, "phone": "79991234568"}]'
+)
+BAD_GATEWAY = Reply("<html><body><h1>502 Bad Gateway</h1></body></html>", status=502, content_type=HTML)
+
+
+def client(*hosts: str, **options: Any) -> Client:
+    options.setdefault("sleep", lambda seconds: None)
+    return Client(CREDS, hosts, **options)
+
+
+@pytest.mark.parametrize(
+    ("op", "reply", "expected"),
+    [
+        (SEND, Reply('{"id": 5, "cnt": 1}'), SendResult(cnt=1, id=5)),
+        (
+            Send(phones=["79991234567"], mes="Hi", fmt=0),
+            Reply("OK - 2 SMS, ID - 77", content_type=TEXT),
+            SendResult(cnt=2, id=77),
+        ),
+        (Balance(), Reply('{"balance": "250.80"}'), BalanceResult(balance=Decimal("250.80"))),
+        (Balance(fmt=0), Reply(b"-12.5\n", content_type=TEXT), BalanceResult(balance=Decimal("-12.5"))),
+        (
+            Status(phone=["79991234567"], id=[3]),
+            Reply('{"status": 1, "last_date": "10.10.2020 12:00:00", "last_timestamp": 1602320400}'),
+            StatusResult(
+                status=MessageStatus(1), last_date=dt.datetime(2020, 10, 10, 12), last_timestamp=1602320400
+            ),
+        ),
+        (Ping(id=7), Reply('{"result": "OK"}'), OkResult("OK")),
+        (Ping(id=7, fmt=0), Reply("OK", content_type=None), OkResult("OK")),
+    ],
+)
+def test_call_returns_typed_results(op: Op, reply: Reply, expected: Any) -> None:
+    with Server(reply) as server, client(server.url) as c:
+        assert c.call(op) == expected
+    [seen] = server.requests
+    assert seen.method == "POST"
+    assert seen.target == op.path  # no query string: everything is in the body
+    assert seen.header("Content-Type") == "application/x-www-form-urlencoded; charset=utf-8"
+    assert (seen.header("User-Agent") or "").startswith("smsc-proto/")
+    assert seen.form == dict(op.request(CREDS).fields)
+
+
+def test_user_agent_option() -> None:
+    with Server(Reply('{"balance": "1"}')) as server, client(server.url, user_agent="acme-app/2") as c:
+        c.call(Balance())
+    assert server.requests[0].header("User-Agent") == "acme-app/2"
+
+
+@pytest.mark.parametrize(
+    ("op", "reply", "error", "code"),
+    [
+        (SEND, Reply('{"error": "invalid number", "error_code": 7, "id": 5}'), MessageRejectedError, 7),
+        (Balance(), Reply('{"error": "authorise error", "error_code": 2}'), AuthenticationError, 2),
+        (Ping(id=7, fmt=0), Reply("ERROR = 3 (not found)", content_type=TEXT), NotFoundError, 3),
+        # An error envelope in another fmt than asked, as the live service does.
+        (Balance(fmt=0), Reply('{"error": "duplicate request", "error_code": 9}'), RateLimitedError, 9),
+    ],
+)
+def test_api_errors_become_typed_exceptions(op: Op, reply: Reply, error: type[Exception], code: int) -> None:
+    with Server(reply) as server, client(server.url) as c, pytest.raises(error) as info:
+        c.call(op)
+    assert getattr(info.value, "code", None) == code
+    assert len(server.requests) == 1  # API errors are surfaced, not repeated
+
+
+def test_garbage_is_a_decode_error() -> None:
+    with (
+        Server(Reply(b"\x00garbage}{", content_type=None)) as server,
+        client(server.url) as c,
+        pytest.raises(DecodeError),
+    ):
+        c.call(Balance())
+
+
+def test_html_502_is_retried_for_an_idempotent_op_then_a_decode_error() -> None:
+    sleeps: list[float] = []
+    with (
+        Server(default=BAD_GATEWAY) as server,
+        client(server.url, sleep=sleeps.append, max_attempts=3) as c,
+        pytest.raises(DecodeError, match="502"),
+    ):
+        c.call(Balance())
+    assert len(server.requests) == 3
+    assert sleeps == [0.5, 1.0]  # the policy's backoff, slept by the transport
+
+
+def test_5xx_is_not_retried_for_send() -> None:
+    with Server(default=BAD_GATEWAY) as server, client(server.url) as c, pytest.raises(DecodeError):
+        c.call(SEND)
+    assert len(server.requests) == 1
+
+
+def test_5xx_fails_over_to_the_backup_host() -> None:
+    with (
+        Server(Reply("", status=503, content_type=TEXT)) as main,
+        Server(Reply('{"balance": "3.00"}')) as backup,
+        client(main.url, backup.url) as c,
+    ):
+        assert c.call(Balance()).balance == Decimal("3.00")
+    assert (len(main.requests), len(backup.requests)) == (1, 1)
+
+
+@pytest.mark.parametrize(("op", "body"), [(SEND, '{"id": 1, "cnt": 1}'), (Balance(), '{"balance": "1"}')])
+def test_refused_main_host_fails_over_to_the_backup(op: Op, body: str) -> None:
+    with refusing_host() as dead, Server(Reply(body)) as backup, client(dead, backup.url) as c:
+        c.call(op)
+    assert len(backup.requests) == 1
+
+
+def test_refused_everywhere_is_a_transport_error_marked_not_sent() -> None:
+    with refusing_host() as dead, client(dead, max_attempts=2) as c, pytest.raises(TransportError) as info:
+        c.call(SEND)
+    assert info.value.sent is False
+    assert "2 attempt(s)" in str(info.value)
+
+
+def test_send_is_not_retried_after_a_read_timeout() -> None:
+    with Server(default=Reply('{"id": 1, "cnt": 1}', stall=30)) as server:
+        with client(server.url, read_timeout=0.3) as c, pytest.raises(TransportError) as info:
+            c.call(SEND)
+        assert len(server.requests) == 1
+    assert info.value.sent is None
+    assert "read timeout" in str(info.value)
+
+
+def test_balance_is_retried_after_a_read_timeout() -> None:
+    replies = (Reply('{"balance": "1"}', stall=30), Reply('{"balance": "2"}'))
+    with Server(*replies) as server, client(server.url, read_timeout=0.3) as c:
+        assert c.call(Balance()).balance == Decimal("2")
+    assert len(server.requests) == 2
+
+
+def test_rate_limit_is_enforced_locally() -> None:
+    with Server(default=Reply('{"id": 1, "cnt": 1}')) as server, client(server.url, clock=lambda: 100.0) as c:
+        c.call(SEND)
+        with pytest.raises(RateLimitedError) as info:
+            c.call(SEND)  # the same message again within a minute
+    assert len(server.requests) == 1
+    assert info.value.retry_after == pytest.approx(60.0)
+
+
+def test_rate_limits_can_be_disabled() -> None:
+    with (
+        Server(default=Reply('{"id": 1, "cnt": 1}')) as server,
+        client(server.url, clock=lambda: 100.0, rate_limits=False) as c,
+    ):
+        c.call(SEND)
+        c.call(SEND)
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("chunk", [None, 7])
+def test_stream_yields_the_items_of_a_list_result(chunk: int | None) -> None:
+    replies = (Reply(MULTI_BODY, chunk=chunk), Reply(MULTI_BODY, chunk=chunk))
+    with Server(*replies) as server, client(server.url, rate_limits=False) as c:
+        items = list(c.stream(MULTI))
+        assert c.call(MULTI) == items
+    assert [(item.id, item.status) for item in items] == [(3, 1), (4, 0)]
+
+
+class _Pieces:
+    """A stream decoder whose records are the raw chunks it is fed."""
+
+    def feed(self, chunk: bytes) -> list[bytes]:
+        return [chunk]
+
+    def close(self) -> list[bytes]:
+        return []
+
+
+class _Raw(Balance, frozen=True, kw_only=True):
+    def stream_decoder(self, response: HttpResponse) -> _Pieces:
+        return _Pieces()
+
+
+BIG = b"x" * 10_000
+
+
+def test_stream_feeds_the_decoder_as_chunks_arrive() -> None:
+    with Server(Reply(BIG, chunk=500)) as server, client(server.url, chunk_size=16) as c:
+        pieces = list(c.stream(_Raw()))
+    assert b"".join(pieces) == BIG
+    assert len(pieces) > 1 and max(map(len, pieces)) <= 16
+
+
+def test_leaving_a_stream_early_frees_its_slot() -> None:
+    results: list[Any] = []
+    one_slot = {"max_in_flight": 1, "rate_limits": False, "chunk_size": 16}
+    with Server(default=Reply(BIG)) as server, client(server.url, **one_slot) as c:
+        records = c.stream(_Raw())
+        next(records)  # most of the body is still unread
+        records.close()
+        # A leaked slot or pooled connection would make this wait forever.
+        worker = threading.Thread(target=lambda: results.append(list(c.stream(_Raw()))), daemon=True)
+        worker.start()
+        worker.join(10)
+    assert len(results) == 1 and b"".join(results[0]) == BIG
+    assert len(server.requests) == 2
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+def test_reset_mid_body_is_a_transport_error(streaming: bool) -> None:
+    reply = Reply('{"balance": "1.00"}' + " " * 100, reset_after=10)
+    with Server(reply, default=Reply('{"balance": "2"}')) as server, client(server.url) as c:
+        with pytest.raises(TransportError) as info:
+            list(c.stream(Balance())) if streaming else c.call(Balance())
+        assert c.call(Balance(cur=1)).balance == Decimal("2")  # the pool is still usable
+    assert info.value.sent is True
+    assert "reading the body failed" in str(info.value)
+    assert len(server.requests) == 2  # the accepted response is not re-requested
+
+
+def test_one_slot_survives_retries_resets_and_timeouts() -> None:
+    """With one pooled connection, every failure path must give it back (block=True)."""
+    replies = [
+        Reply("", status=503, content_type=TEXT),  # retried
+        Reply('{"balance": "1"}' + " " * 50, reset_after=3),  # TransportError mid-body
+        Reply('{"balance": "1"}', stall=30),  # read timeout, retried
+        Reply('{"balance": "2"}'),
+    ]
+    outcomes: list[Any] = []
+
+    def run() -> None:
+        with client(server.url, max_in_flight=1, rate_limits=False, read_timeout=0.3) as c:
+            for _ in range(2):
+                try:
+                    outcomes.append(c.call(Balance()))
+                except TransportError as exc:
+                    outcomes.append(exc)
+
+    with Server(*replies) as server:
+        worker = threading.Thread(target=run, daemon=True)
+        worker.start()
+        worker.join(20)  # a leaked connection would block forever
+    assert [type(o).__name__ for o in outcomes] == ["TransportError", "BalanceResult"]
+    assert len(server.requests) == 4
+
+
+def test_in_flight_cap_holds_across_threads() -> None:
+    results: list[Any] = []
+    with (
+        Server(default=Reply('{"balance": "1"}', stall=0.2)) as server,
+        client(server.url, max_in_flight=2, rate_limits=False) as c,
+    ):
+        threads = [threading.Thread(target=lambda: results.append(c.call(Balance()))) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    assert len(results) == 6
+    assert len(server.requests) == 6
+    assert server.max_active <= 2
+
+
+def test_tls_is_verified(tmp_path: Path) -> None:
+    made = self_signed(tmp_path)
+    if made is None:
+        pytest.skip("openssl is not available")
+    cert, context = made
+    with Server(Reply('{"balance": "5"}'), tls=context) as server:
+        with client(server.url, max_attempts=1) as c, pytest.raises(TransportError) as info:
+            c.call(SEND)
+        assert info.value.sent is False  # a rejected certificate: nothing was sent
+        assert server.requests == []
+        with client(server.url, ca_certs=str(cert)) as c:
+            assert c.call(Balance()).balance == Decimal("5")
+
+
+def test_logs_one_line_per_exchange(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, logger="smsc_urllib3")
+    with Server(Reply('{"balance": "1"}')) as server, client(server.url) as c:
+        c.call(Balance())
+    lines = [r.getMessage() for r in caplog.records if r.name == "smsc_urllib3"]
+    assert lines == [f"POST {server.url}/sys/balance.php -> 200"]
+
+
+def test_hosts_must_be_a_sequence_of_urls() -> None:
+    with pytest.raises(ValueError, match="not one string"):
+        Client(CREDS, "https://smsc.ru")
+    with pytest.raises(ValueError, match="base URL"):
+        Client(CREDS, ["smsc.ru"])
+
+
+def test_unknown_option_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="read_timout"):
+        Client(CREDS, read_timout=3)
+
+
+def test_repr_shows_hosts_not_secrets() -> None:
+    c = Client(CREDS, ["https://smsc.ru"])
+    assert (
+        repr(c) == "Client(hosts=('https://smsc.ru',), credentials=Credentials(login='acme', psw=<hidden>))"
+    )
+    c.close()
