@@ -7,6 +7,7 @@ Build an op, turn it into a request, feed back the response::
     result = op.decode(HttpResponse(200, {"Content-Type": "application/json"}, body))
 """
 
+from smsc_proto._version import __version__
 from smsc_proto.credentials import Credentials
 from smsc_proto.enums import DeliveryError, MessageStatus
 from smsc_proto.errors import (
@@ -73,6 +74,7 @@ from smsc_proto.registry import OPS
 from smsc_proto.streaming import StreamDecoder
 
 __all__ = [
+    "__version__",
     "DEFAULT_HOSTS",
     "OPS",
     "AddStatus",

@@ -66,7 +66,7 @@ def charset_of(content_type: str | None) -> str | None:
             name = value.strip().strip("\"'")
             try:
                 found = codecs.lookup(name).name
-                b"".decode(found)  # rot13, base64, zlib...: codecs, not text encodings
+                b"0".decode(found)  # rot13, base64, zlib...: codecs, not text encodings
             except (LookupError, UnicodeError):
                 return None
             return found

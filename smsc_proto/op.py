@@ -142,9 +142,8 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, 
         dates = {f.encode_name: f.type for f in msgspec.structs.fields(cls) if _date_kind(f.type)}
         fields: dict[str, Any] = {}
         extra: dict[str, str] = {}
-        for name, value in params.items():
-            if isinstance(value, bool):
-                value = int(value)  # JSON true/false for the API's 0/1 flags
+        for name, given in params.items():
+            value = int(given) if isinstance(given, bool) else given  # JSON true/false for 0/1
             if name in known:
                 fields[name] = split_list(value) if name in lists and isinstance(value, (str, int)) else value
                 if name in dates:

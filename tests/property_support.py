@@ -360,7 +360,6 @@ def statuses() -> st.SearchStrategy[int]:
     )
 
 
-@cache
 def _shape_tokens(op: Op) -> tuple[str, ...]:
     out: list[str] = []
     try:

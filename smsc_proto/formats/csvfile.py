@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -48,24 +49,10 @@ class _NeedMore(Exception):
     """The lines given so far end inside a record (a quoted field spans lines)."""
 
 
-class _Lines:
-    """An iterator over complete lines for ``csv.reader`` that signals running dry with
-    ``_NeedMore`` rather than StopIteration, so a record cut at the end is not taken as
-    finished; ``pos`` counts the lines handed out."""
-
-    def __init__(self, lines: list[str]) -> None:
-        self.lines = lines
-        self.pos = 0
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        if self.pos >= len(self.lines):
-            raise _NeedMore
-        line = self.lines[self.pos]
-        self.pos += 1
-        return line
+def _dry() -> Iterator[str]:
+    """The end of the lines fed so far: more are needed to finish the current record."""
+    raise _NeedMore
+    yield ""  # a generator, so that the raise happens at next(), inside csv.reader
 
 
 class _TextDecoder:
@@ -333,22 +320,23 @@ class CsvFileDecoder:
         self._line_no += len(lines)
         if self._carry:
             lines = self._carry + lines
-        feed = _Lines(lines)
-        reader = csv.reader(feed, delimiter=self._delimiter, quotechar='"', doublequote=True, strict=False)
+        # Running dry raises _NeedMore inside the reader: a record cut at the end of the
+        # lines is kept for the next feed, not taken as finished.
+        source = itertools.chain(lines, _dry())
+        reader = csv.reader(source, delimiter=self._delimiter, quotechar='"', doublequote=True, strict=False)
         names = self._names
         assert names is not None
         width = len(names)
         rows: list[Row] = []
-        done = 0
+        append = rows.append
+        done = 0  # lines consumed by complete records
         try:
             for cells in reader:
-                done = feed.pos
-                if not any(cells):
-                    continue  # a blank line, or only delimiters
-                if len(cells) == width:
-                    rows.append(dict(zip(names, cells, strict=True)))
-                else:
-                    rows.append(self._uneven(names, cells))
+                done = reader.line_num
+                if len(cells) == width and (cells[0] or any(cells)):
+                    append(dict(zip(names, cells, strict=False)))
+                elif any(cells):  # not a blank line, nor only delimiters
+                    append(self._uneven(names, cells))
         except _NeedMore:
             pass
         except csv.Error as exc:

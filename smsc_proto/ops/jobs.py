@@ -50,8 +50,8 @@ MAX_TEXT = 1000
 class JobRepeat(OpenIntEnum):
     """``rpt``: how a new mailing list repeats (spec/jobs.md, from client code).
 
-    >>> JobsAdd(name="n", phones=["79991234567"], mes="m", rpt=JobRepeat.DAILY).params()[3]
-    ('rpt', '2')
+    >>> dict(JobsAdd(name="n", phones=["79991234567"], mes="m", rpt=JobRepeat.DAILY).params())["rpt"]
+    '2'
     """
 
     MANUAL = 0
@@ -154,7 +154,7 @@ class JobsAdd(_JobsOp, frozen=True, kw_only=True):
     ``mail=1``). The send.php parameters given apply to every message of the list.
 
     >>> JobsAdd(name="promo", phones=["79991234567", "79997654321"], mes="Sale!").params()[:3]
-    [('name', 'promo'), ('phones', '79991234567,79997654321'), ('mes', 'Sale!')]
+    [('add', '1'), ('name', 'promo'), ('phones', '79991234567,79997654321')]
 
     ``cost=1`` adds the cost to the answer (``JobCreated.cost``). ``rpt``/``rptn``: repeat
     schedule and count; ``tpl``: a message template id used as the text; ``mes2``: the

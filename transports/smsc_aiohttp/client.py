@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-import importlib.metadata
 import logging
 import ssl
 import time
@@ -24,25 +22,17 @@ from smsc_proto import (
     Failure,
     HttpResponse,
     Op,
-    PolicyConfig,
     Proceed,
     TransportError,
     Wait,
 )
+from smsc_proto.client_options import ClientOptions, failure_detail
 
 __all__ = ["AsyncClient"]
 
 _log = logging.getLogger("smsc_aiohttp")
-_POLICY_OPTIONS = frozenset(f.name for f in dataclasses.fields(PolicyConfig)) - {"hosts"}
 # What an exchange may raise before a status is read, or while its body is read.
 _IO_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
-
-
-def _user_agent() -> str:
-    try:
-        return f"smsc-proto/{importlib.metadata.version('smsc-proto')}"
-    except importlib.metadata.PackageNotFoundError:  # vendored copy
-        return "smsc-proto"
 
 
 class AsyncClient:
@@ -61,20 +51,13 @@ class AsyncClient:
     def __init__(
         self, credentials: Credentials, hosts: Sequence[str] = DEFAULT_HOSTS, **options: Any
     ) -> None:
-        ca_certs: str | None = options.pop("ca_certs", None)
-        self._user_agent: str = options.pop("user_agent", None) or _user_agent()
-        self._chunk_size: int = options.pop("chunk_size", 65536)
         self._clock: Callable[[], float] = options.pop("clock", time.monotonic)
         self._sleep: Callable[[float], Awaitable[object]] = options.pop("sleep", asyncio.sleep)
-        if isinstance(hosts, str):  # tuple() would split it into characters
-            raise ValueError("hosts: give a sequence of base URLs, not one string")
-        unknown = sorted(set(options) - _POLICY_OPTIONS)
-        if unknown:
-            raise TypeError(f"AsyncClient: unknown option(s): {', '.join(unknown)}")
-        if not isinstance(self._chunk_size, int) or self._chunk_size < 1:
-            raise ValueError(f"chunk_size={self._chunk_size!r}: must be a positive int")
-        self._policy = CallPolicy(credentials, PolicyConfig(hosts=tuple(hosts), **options))
-        self._ssl = ssl.create_default_context(cafile=ca_certs)
+        parsed = ClientOptions.parse("AsyncClient", hosts, options)
+        self._user_agent = parsed.user_agent
+        self._chunk_size = parsed.chunk_size
+        self._policy = CallPolicy(credentials, parsed.config)
+        self._ssl = ssl.create_default_context(cafile=parsed.ca_certs)
         # The connector caps connections; the semaphore also covers requests waiting for one.
         self._slots = asyncio.Semaphore(self._policy.config.max_in_flight)
         self._session: aiohttp.ClientSession | None = None
@@ -129,7 +112,7 @@ class AsyncClient:
                 except _IO_ERRORS as exc:
                     failure, label = _classify(exc)
                     _log.debug("POST %s -> %s", step.url, label)
-                    outcome = call.on_failure(failure, f"{step.url}: {label}: {_detail(exc)}")
+                    outcome = call.on_failure(failure, f"{step.url}: {label}: {failure_detail(exc)}")
                     if isinstance(outcome, Fail):
                         raise outcome.error from exc
                     step = outcome
@@ -171,7 +154,7 @@ class AsyncClient:
             async for chunk in response.content.iter_chunked(self._chunk_size):
                 yield chunk
         except _IO_ERRORS as exc:
-            reason = f"{url}: reading the body failed: {_detail(exc)}"
+            reason = f"{url}: reading the body failed: {failure_detail(exc)}"
             raise TransportError(op.op_id, reason, sent=True) from exc
 
 
@@ -194,9 +177,3 @@ def _headers(headers: Mapping[str, str]) -> dict[str, str]:
     for key, value in headers.items():
         out[key] = f"{out[key]}, {value}" if key in out else value
     return out
-
-
-def _detail(exc: BaseException) -> str:
-    # aiohttp messages name the host and socket error; bodies never reach them.
-    text = str(exc) or type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
-import importlib.metadata
 import logging
 import ssl
 import threading
@@ -26,16 +24,15 @@ from smsc_proto import (
     Failure,
     HttpResponse,
     Op,
-    PolicyConfig,
     Proceed,
     TransportError,
     Wait,
 )
+from smsc_proto.client_options import ClientOptions, failure_detail
 
 __all__ = ["Client"]
 
 _log = logging.getLogger("smsc_urllib3")
-_POLICY_OPTIONS = frozenset(f.name for f in dataclasses.fields(PolicyConfig)) - {"hosts"}
 # Retries and redirects are the policy's business (a redirect would carry the credentials
 # elsewhere); a Retry object, unlike False, is not converted and logged on every request.
 _NO_RETRIES = urllib3.Retry(total=False, redirect=False)
@@ -50,13 +47,6 @@ _HANDSHAKE_REASONS = (
     "NO_SHARED_CIPHER",
     "NO_PROTOCOLS_AVAILABLE",
 )
-
-
-def _user_agent() -> str:
-    try:
-        return f"smsc-proto/{importlib.metadata.version('smsc-proto')}"
-    except importlib.metadata.PackageNotFoundError:  # vendored copy
-        return "smsc-proto"
 
 
 class Client:
@@ -76,19 +66,12 @@ class Client:
     def __init__(
         self, credentials: Credentials, hosts: Sequence[str] = DEFAULT_HOSTS, **options: Any
     ) -> None:
-        ca_certs: str | None = options.pop("ca_certs", None)
-        self._user_agent: str = options.pop("user_agent", None) or _user_agent()
-        self._chunk_size: int = options.pop("chunk_size", 65536)
         self._clock: Callable[[], float] = options.pop("clock", time.monotonic)
         self._sleep: Callable[[float], None] = options.pop("sleep", time.sleep)
-        if isinstance(hosts, str):  # tuple() would split it into characters
-            raise ValueError("hosts: give a sequence of base URLs, not one string")
-        unknown = sorted(set(options) - _POLICY_OPTIONS)
-        if unknown:
-            raise TypeError(f"Client: unknown option(s): {', '.join(unknown)}")
-        if not isinstance(self._chunk_size, int) or self._chunk_size < 1:
-            raise ValueError(f"chunk_size={self._chunk_size!r}: must be a positive int")
-        self._policy = CallPolicy(credentials, PolicyConfig(hosts=tuple(hosts), **options))
+        parsed = ClientOptions.parse("Client", hosts, options)
+        self._user_agent = parsed.user_agent
+        self._chunk_size = parsed.chunk_size
+        self._policy = CallPolicy(credentials, parsed.config)
         cap = self._policy.config.max_in_flight
         # The pool caps connections per host; the semaphore caps them across hosts.
         self._slots = threading.BoundedSemaphore(cap)
@@ -98,7 +81,7 @@ class Client:
             block=True,
             retries=_NO_RETRIES,
             cert_reqs=ssl.CERT_REQUIRED,
-            ssl_context=ssl.create_default_context(cafile=ca_certs),
+            ssl_context=ssl.create_default_context(cafile=parsed.ca_certs),
         )
 
     def __repr__(self) -> str:
@@ -148,7 +131,7 @@ class Client:
                 except urllib3.exceptions.HTTPError as exc:
                     failure, label = _classify(exc)
                     _log.debug("POST %s -> %s", step.url, label)
-                    outcome = call.on_failure(failure, f"{step.url}: {label}: {_detail(exc)}")
+                    outcome = call.on_failure(failure, f"{step.url}: {label}: {failure_detail(exc)}")
                     if isinstance(outcome, Fail):
                         raise outcome.error from exc
                     step = outcome
@@ -186,7 +169,9 @@ def _chunks(op: Op, url: str, response: urllib3.BaseHTTPResponse, size: int) -> 
     try:
         yield from response.stream(size)
     except (urllib3.exceptions.HTTPError, OSError) as exc:
-        raise TransportError(op.op_id, f"{url}: reading the body failed: {_detail(exc)}", sent=True) from exc
+        raise TransportError(
+            op.op_id, f"{url}: reading the body failed: {failure_detail(exc)}", sent=True
+        ) from exc
 
 
 def _classify(exc: urllib3.exceptions.HTTPError) -> tuple[Failure, str]:
@@ -211,9 +196,3 @@ def _in_handshake(exc: SSLError) -> bool:
         return True
     reason = str(getattr(inner, "reason", None) or inner).upper()
     return any(mark in reason for mark in _HANDSHAKE_REASONS)
-
-
-def _detail(exc: BaseException) -> str:
-    # urllib3 messages name the host and socket error; bodies never reach them.
-    text = str(exc) or type(exc).__name__
-    return text if len(text) <= 200 else text[:197] + "..."

@@ -1,0 +1,53 @@
+"""What every transport's constructor shares: its options, checked once, here.
+
+A transport takes ``**options``: the ``PolicyConfig`` fields (other than ``hosts``), plus
+``ca_certs``, ``user_agent`` and ``chunk_size``; ``clock`` and ``sleep`` stay with the transport,
+since they are I/O.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from smsc_proto._version import __version__
+from smsc_proto.policy import PolicyConfig
+
+__all__ = ["USER_AGENT", "ClientOptions", "failure_detail"]
+
+USER_AGENT = f"smsc-proto/{__version__}"
+_POLICY_OPTIONS = frozenset(f.name for f in dataclasses.fields(PolicyConfig)) - {"hosts"}
+
+
+@dataclass(frozen=True, slots=True)
+class ClientOptions:
+    config: PolicyConfig
+    ca_certs: str | None = None
+    user_agent: str = USER_AGENT
+    chunk_size: int = 65536
+
+    @classmethod
+    def parse(cls, client: str, hosts: Sequence[str], options: dict[str, Any]) -> ClientOptions:
+        """Split a client's ``**options`` (``clock`` and ``sleep`` already taken out);
+        ``TypeError`` names an unknown option, ``ValueError`` a bad value."""
+        options = dict(options)
+        ca_certs = options.pop("ca_certs", None)
+        user_agent = options.pop("user_agent", None) or USER_AGENT
+        chunk_size = options.pop("chunk_size", 65536)
+        if isinstance(hosts, str):  # tuple() would split it into characters
+            raise ValueError("hosts: give a sequence of base URLs, not one string")
+        unknown = sorted(set(options) - _POLICY_OPTIONS)
+        if unknown:
+            raise TypeError(f"{client}: unknown option(s): {', '.join(unknown)}")
+        if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
+            raise ValueError(f"chunk_size={chunk_size!r}: must be a positive int")
+        return cls(PolicyConfig(hosts=tuple(hosts), **options), ca_certs, user_agent, chunk_size)
+
+
+def failure_detail(exc: BaseException) -> str:
+    """An I/O exception as a short reason. HTTP libraries name the host and socket error in
+    their messages; request bodies never reach them."""
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 200 else text[:197] + "..."
