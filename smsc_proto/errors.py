@@ -10,6 +10,9 @@ import).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
+
 __all__ = [
     "AuthenticationError",
     "DecodeError",
@@ -128,10 +131,23 @@ class DecodeError(SmscProtoError):
         self.op = op
         self.reason = reason
         self.excerpt = excerpt(body)
-        text = f"{op}: cannot decode response: {reason}"
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        text = f"{self.op}: cannot decode response: {self.reason}"
         if self.excerpt:
             text += f" (body starts {self.excerpt!r})"
-        super().__init__(text)
+        return text
+
+    def redact(self, secrets: Iterable[str]) -> None:
+        """Hide ``secrets`` from the excerpt: a proxy's error page may echo the request form."""
+        for secret in secrets:
+            if not secret:
+                continue
+            for form in {secret, quote_plus(secret), quote(secret, safe="")}:
+                self.excerpt = self.excerpt.replace(form, "<hidden>")
+                self.reason = self.reason.replace(form, "<hidden>")
+        self.args = (self._text(),)
 
 
 class TransportError(SmscProtoError):

@@ -56,3 +56,12 @@ def test_non_errors_are_not_errors(body: str) -> None:
 def test_render_round_trips(fmt: int, message_id: int | None) -> None:
     error = ApiError(7, "invalid number" if fmt != 1 else "", message_id)
     assert find_error(render_error(fmt, error)) == error
+
+
+def test_decode_error_redacts_raw_and_url_encoded_secrets() -> None:
+    from smsc_proto import DecodeError
+
+    error = DecodeError("send", "not JSON", "psw=p%40ss+word&apikey=k3y p@ss word")
+    error.redact(["p@ss word", "k3y", ""])
+    assert "p@ss" not in str(error) and "p%40ss" not in str(error) and "k3y" not in str(error)
+    assert error.excerpt == "psw=<hidden>&apikey=<hidden> <hidden>"

@@ -165,3 +165,15 @@ async def test_redirects_are_not_followed(kind: str, auth: str) -> None:
             error = await failure(make(kind, credentials, server.url), Balance())
     assert isinstance(error, DecodeError)  # a 302 is no answer...
     assert elsewhere.requests == []  # ...and the form, credentials included, went nowhere else
+
+
+async def test_a_page_echoing_the_form_does_not_leak_into_the_error(kind: str, auth: str) -> None:
+    # Some proxies answer an error page that repeats the request form; the DecodeError's
+    # excerpt must not carry the secret from it.
+    credentials, name, secret = CREDENTIALS[auth]
+    page = f"<html>bad gateway: login=acme&amp;{name}={secret}</html>"
+    with Server(Reply(page, content_type=TEXT)) as server:
+        error = await failure(make(kind, credentials, server.url), SEND)
+    assert isinstance(error, DecodeError)
+    assert "<hidden>" in error.excerpt
+    assert secret not in everything_about(error)

@@ -18,6 +18,7 @@ from smsc_proto import (
     Attempt,
     CallPolicy,
     Credentials,
+    DecodeError,
     Fail,
     Failure,
     HttpResponse,
@@ -121,7 +122,11 @@ class AsyncClient:
                 try:
                     decision = call.on_status(response.status)
                     if isinstance(decision, Proceed):
-                        yield step.url, response
+                        try:
+                            yield step.url, response
+                        except DecodeError as exc:
+                            exc.redact(self._policy.credentials.secrets())
+                            raise
                         return
                     step = decision
                 finally:

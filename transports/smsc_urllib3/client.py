@@ -20,6 +20,7 @@ from smsc_proto import (
     Attempt,
     CallPolicy,
     Credentials,
+    DecodeError,
     Fail,
     Failure,
     HttpResponse,
@@ -140,7 +141,11 @@ class Client:
                 try:
                     decision = call.on_status(response.status)
                     if isinstance(decision, Proceed):
-                        yield step.url, response
+                        try:
+                            yield step.url, response
+                        except DecodeError as exc:
+                            exc.redact(self._policy.credentials.secrets())
+                            raise
                         return
                     step = decision
                 finally:
