@@ -82,6 +82,8 @@ class _Kinds(typing.NamedTuple):
     decimal: bool
     integer: bool
     boolean: bool
+    # A list type and nothing a lone element could also be (text, a struct).
+    sequence: bool = False
 
 
 @cache
@@ -100,6 +102,9 @@ def _kinds(tp: Any) -> _Kinds:
         decimal=Decimal in kinds,
         integer=integer,
         boolean=bool in kinds,
+        sequence=any(typing.get_origin(m) in (list, tuple, Sequence) for m in kinds)
+        and str not in kinds
+        and not any(isinstance(m, type) and issubclass(m, msgspec.Struct) for m in kinds),
     )
 
 
@@ -107,6 +112,9 @@ def _normalise(value: Any, tp: Any) -> Any:
     """Bring one value into a form msgspec converts to ``tp``; the rest is left to msgspec."""
     k = _kinds(tp)
     kinds = k.kinds
+    if k.sequence and isinstance(value, (str, dict)) and value != "":
+        # XML: a list of one is a single element, read as a scalar or a record.
+        value = [value]
     if isinstance(value, str):
         stripped = value.strip()
         if k.optional and stripped == "" and not k.text:
@@ -121,9 +129,12 @@ def _normalise(value: Any, tp: Any) -> Any:
             return parse_date(stripped)
         if k.decimal:
             try:
-                return Decimal(stripped.replace(",", "."))
+                number = Decimal(stripped.replace(",", "."))
             except DecimalError:
                 raise ConvertError(f"not a number: {value!r}") from None
+            if not number.is_finite():  # "NaN", "Infinity": not an amount
+                raise ConvertError(f"not a number: {value!r}")
+            return number
         if k.integer:
             if stripped.lstrip("-").isdigit():
                 return int(stripped)
@@ -155,6 +166,7 @@ def _normalise(value: Any, tp: Any) -> Any:
         isinstance(value, Decimal)
         and k.integer
         and not k.decimal
+        and value.adjusted() < 20  # int() of 1E+999999999 would take minutes: leave it to fail
         and value == value.to_integral_value()
     ):
         return int(value)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -59,11 +60,15 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+_LINE_BREAK = re.compile(r"\r?\n")
+
+
 def _records(layout: Layout, body: str) -> list[str]:
     """One record per line, except that a free-text field may hold line breaks: with
     ``Fields(free=...)``, a line short of the record's required separators continues on the
     next line (jobs.get_all messages)."""
-    lines = body.splitlines()
+    # Only CR LF / LF end a record: free text may hold other line separators (\x85, \u2028).
+    lines = _LINE_BREAK.split(body)
     if not isinstance(layout, Fields) or layout.free is None or layout.required < 2:
         return [line for line in lines if line.strip()]
     need = layout.required - 1
@@ -82,6 +87,14 @@ def _records(layout: Layout, body: str) -> list[str]:
     if current is not None:
         records.append(current)  # short: the layout reports it
     return records
+
+
+def _xml_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: x for k, v in value.items() if (x := _xml_value(v)) is not None}
+    if isinstance(value, list):
+        return [_xml_value(v) for v in value]
+    return wire_text(value)
 
 
 class Shape:
@@ -192,12 +205,17 @@ class Shape:
     def _wire_record(record: Mapping[str, Any]) -> dict[str, str]:
         return {k: t for k, v in record.items() if (t := wire_text(v)) is not None}
 
+    @staticmethod
+    def _xml_record(record: Mapping[str, Any]) -> dict[str, Any]:
+        # Nested records and lists stay nested (`<phones><phone>..</phone></phones>` per item).
+        return {k: x for k, v in record.items() if (x := _xml_value(v)) is not None}
+
     def _render_xml(self, records: list[Mapping[str, Any]]) -> str:
         if self.many:
             item = self.xml_item or "item"
-            inner = "\n".join(render_element(item, self._wire_record(r)) for r in records)
+            inner = "\n".join(render_element(item, self._xml_record(r)) for r in records)
             return f"<{self.xml_root or 'result'}>\n{inner}\n</{self.xml_root or 'result'}>"
-        record = self._wire_record(records[0])
+        record = self._xml_record(records[0])
         if self.xml_root is None:
             return "\n".join(render_element(k, v) for k, v in record.items())
         if list(record) == [self.xml_root]:

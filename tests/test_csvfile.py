@@ -174,6 +174,16 @@ def test_foreign_bodies_are_decode_errors(body: bytes, reason: str) -> None:
         decode(body, {"Content-Type": "application/octet-stream"})
 
 
+def test_deeply_nested_json_is_a_decode_error() -> None:
+    with pytest.raises(DecodeError, match="JSON"):
+        decode(b'{"a":' * 5000 + b"1" + b"}" * 5000)
+
+
+def test_one_column_file_round_trip() -> None:
+    rows = [{"phone": "79991234567"}, {"phone": "79997654321"}]
+    assert decode(render_csv(rows).encode()) == rows
+
+
 def test_non_2xx_without_an_envelope() -> None:
     with pytest.raises(DecodeError, match="HTTP 502"):
         decode(b"id;phone\r\n1;2\r\n", status=502)

@@ -163,7 +163,7 @@ def test_rendered_result_decodes_to_itself(sample: Sample) -> None:
         response = HttpResponse(200, UTF8, body.encode("utf-8"))
         decoded = op.decode(response)
         assert_kind(op, decoded)
-        compare_carried(op, sample.fmt, result, decoded)
+        compare_carried(op, sample.fmt, result, decoded, body)
         streamed = stream_outcome(op, response, split(response.body, cuts))
         assert streamed.error is None, f"stream failed where decode did not: {streamed.error!r}"
         assert streamed.records == (decoded if isinstance(decoded, list) else [decoded])

@@ -25,6 +25,7 @@ EXPECTED: dict[str, list[tuple[dict[str, Any], RateLimit]]] = {
         ({"phone": [PHONE], "id": [42]}, RateLimit(5)),
         ({"phone": [PHONE, PHONE], "id": [42, 43]}, RateLimit(1, identical=False)),
     ],
+    "status.del": [({"phone": [PHONE], "id": [42]}, RateLimit(5))],
     "balance": [({}, RateLimit(10, identical=False))],
     "jobs.add": [({"name": "Promo", "phones": [PHONE], "mes": "Hi"}, RateLimit(1))],
     "jobs.del": [({"id": 5}, RateLimit(1))],

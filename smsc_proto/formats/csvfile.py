@@ -308,7 +308,10 @@ class CsvFileDecoder:
         raise DecodeError(self._op.op_id, f"not a CSV file: {kind} that is not an API error", body)
 
     def _raise_api_error(self, body: str) -> None:
-        error = find_error(body[:MAX_ENVELOPE_CHARS])
+        try:
+            error = find_error(body[:MAX_ENVELOPE_CHARS])
+        except (RecursionError, ValueError, TypeError):
+            error = None  # deeply nested JSON and the like: not an envelope
         if error is not None:
             raise self._op.error_for(error)
 
@@ -363,7 +366,8 @@ class CsvFileDecoder:
 
 def render_csv(rows: list[Row], delimiter: str = ";") -> str:
     """A CSV file as the service would write it (header from the first row's keys, CRLF):
-    for emulators and test doubles.
+    for emulators and test doubles. A one-column file gets a trailing delimiter on every
+    line, so that its delimiter can be sniffed back.
 
     >>> render_csv([{"id": "1", "text": "a;b"}])
     'id;text\\r\\n1;"a;b"\\r\\n'
@@ -372,8 +376,11 @@ def render_csv(rows: list[Row], delimiter: str = ";") -> str:
 
     out = io.StringIO()
     names = list(rows[0]) if rows else []
+    if not names:
+        raise ValueError("a CSV file needs at least one column")
+    pad = [""] if len(names) == 1 else []
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(names)
+    writer.writerow(names + pad)
     for row in rows:
-        writer.writerow([row.get(name, "") for name in names])
+        writer.writerow([row.get(name, "") for name in names] + pad)
     return out.getvalue()

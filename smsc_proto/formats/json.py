@@ -21,6 +21,9 @@ def parse_json(text: str) -> Any:
         return _decoder.decode(text.encode("utf-8"))
     except msgspec.DecodeError as exc:
         raise JsonError(str(exc)) from None
+    except ArithmeticError:
+        # decimal.InvalidOperation from float_hook: a number like 1e999999999999999999.
+        raise JsonError("number out of range") from None
 
 
 def render_json(value: Any) -> str:

@@ -134,6 +134,12 @@ class _Documents(Op, frozen=True, kw_only=True):
         text = body_text(response.body, response.header("Content-Type"), self.charset)
         return self.decode_text(text, response.status)
 
+    def render(self, result: Any, fmt: int | None = None) -> str:
+        """Not available: the answers are files (a PDF, or multipart bytes), not text.
+        Emulators build them with ``smsc_proto.formats.multipart.render_multipart``;
+        ``render_error`` works as for every op."""
+        raise NotImplementedError(f"{self.op_id} answers with a file; it has no text rendering")
+
     def _require_success(self, response: HttpResponse) -> None:
         # A file with an error status is not the answer the API documents.
         if not 200 <= response.status < 300:

@@ -22,7 +22,7 @@ from smsc_proto.http import HttpResponse
 from smsc_proto.op import ErrorTable, Op
 from smsc_proto.ops._checks import check_one_of, check_positive
 from smsc_proto.ratelimit import RateLimit
-from smsc_proto.shapes import Shape
+from smsc_proto.shapes import Shape, ShapeError
 
 __all__ = ["DownloadsGetFile", "DownloadsGetList", "Task", "TaskStatus"]
 
@@ -62,6 +62,8 @@ class _DownloadsOp(Op, frozen=True, kw_only=True):
 
 _TASK_FIELDS = ["id", "name", "status", "created", "time", "file"]
 _DATE = r"\d{1,2}\.\d{1,2}\.\d{2,4}(?: \d{1,2}:\d{2}(?::\d{2})?)?"
+# Free text of a record: anything but control characters (which no record carries).
+_TEXT = r"[^\x00-\x1f\x7f-\x9f]"
 
 
 def _render_csv_task(record: Any) -> str:
@@ -74,7 +76,8 @@ LIST_SHAPE = Shape(
     # between them; failing that (dates in another form), `name` takes the extra commas.
     csv=Either(
         Pattern(
-            rf"(?P<id>\d+),(?P<name>.*?),(?P<status>-?\d+),(?P<created>{_DATE}|),(?P<time>{_DATE}|),(?P<file>.*)",
+            rf"(?P<id>\d+),(?P<name>{_TEXT}*?),(?P<status>-?\d+),"
+            rf"(?P<created>{_DATE}|),(?P<time>{_DATE}|),(?P<file>{_TEXT}*)",
             _render_csv_task,
         ),
         Fields(_TASK_FIELDS, free="name", required=1),
@@ -162,4 +165,7 @@ class DownloadsGetFile(_DownloadsOp, frozen=True, kw_only=True):
         """The file the server would send for ``result`` (a list of rows), ``;``-separated."""
         if not isinstance(result, list) or not all(isinstance(row, dict) for row in result):
             raise TypeError("render: expected a list of rows (dicts)")
+        if not result or not result[0]:
+            # No header to write: the service sends no such file.
+            raise ShapeError("a CSV file needs at least one column")
         return render_csv([{str(k): str(v) for k, v in row.items()} for row in result])

@@ -111,7 +111,7 @@ class _RecordsShape(Shape):
         super().__init__(
             text=Either(
                 Pattern(
-                    rf"(?P<name>.*\S)\s+-\s+(?P<id>\d*)\s*,\s*(?P<status>{_NUMBER})",
+                    rf"(?:(?P<name>.*\S)\s+)?-\s+(?P<id>\d*)\s*,\s*(?P<status>{_NUMBER})",
                     _render_dash,
                 ),
                 Pairs(
@@ -128,7 +128,13 @@ class _RecordsShape(Shape):
             many=True,
         )
 
+    def from_text(self, fmt: int, stripped: str) -> Any:
+        return _clean(super().from_text(fmt, stripped))
+
     def from_json(self, data: Any) -> Any:
+        return _clean(self._json_records(data))
+
+    def _json_records(self, data: Any) -> Any:
         if isinstance(data, dict):
             if "status" in data:
                 return [data]
@@ -149,8 +155,18 @@ class _RecordsShape(Shape):
             raise ShapeError("no per-operator records")
         if all(len([g for g in c if isinstance(g.tag, str)]) == 0 for c in children):
             # Leaves only: one record in the root, or a bare run of name/id/status elements.
-            return _group_leaves([(str(c.tag), c.text or "") for c in children])
-        return [element_to_builtins(c) for c in children]
+            return _clean(_group_leaves([(str(c.tag), c.text or "") for c in children]))
+        return _clean([element_to_builtins(c) for c in children])
+
+
+def _clean(records: Any) -> Any:
+    """An empty ``name`` is no name (fmt=0/1/2 write an absent value as nothing)."""
+    if not isinstance(records, list):
+        return records
+    return [
+        {k: v for k, v in r.items() if not (k == "name" and v == "")} if isinstance(r, dict) else r
+        for r in records
+    ]
 
 
 def _group_leaves(leaves: list[tuple[str, str]]) -> list[dict[str, str]]:

@@ -148,8 +148,9 @@ class _StatusLine:
         return self.plain.parse(line)
 
     def render(self, record: Mapping[str, str]) -> str:
-        if self.tail and ("comment" in record or "type" in record):
-            message = f"{record.get('message', '')}, {record.get('comment', '')},{record.get('type', '0')}"
+        if self.tail and "type" in record:
+            # Without a type there is no tail to write: the comment alone cannot be told apart.
+            message = f"{record.get('message', '')}, {record.get('comment', '')},{record['type']}"
             record = {**record, "message": message}
         is_hlr = any(name in record for name in _HLR)
         return (self.hlr if is_hlr else self.plain).render(record)
@@ -175,7 +176,8 @@ def _shape(all_: int, many: bool) -> Shape:
     return _StatusShape(
         text=Pairs(_TEXT_KEYS, required=("status",)),
         csv=_StatusLine(names, all_, tail=not many),
-        xml_root="sms",
+        # One record is a root <sms> [doc]; several are <sms> items under <result> (inferred).
+        xml_root="result" if many else "sms",
         xml_item="sms",
         many=many,
     )
@@ -248,6 +250,9 @@ class StatusDel(Op, frozen=True, kw_only=True):
     path: ClassVar[str] = "/sys/status.php"
     command: ClassVar[tuple[tuple[str, str], ...]] = (("del", "1"),)
     errors: ClassVar[ErrorTable] = {5: (OperationFailedError, "error deleting the message")}
+    # status.php's limit, five requests about the same message a minute; the page does not
+    # single out deletion, and deleting one message more often is never needed.
+    rate_limit: ClassVar[RateLimit | None] = RateLimit(5)
     result_type: ClassVar[type] = OkResult
     shape: ClassVar[Shape] = OK_SHAPE
 
