@@ -648,7 +648,7 @@ def _strategy(t: mi.Type, name: str, rules: _TextRules, *, nested: bool) -> st.S
         return _money()
     if isinstance(t, mi.StrType):
         if not nested and name in rules.regex:
-            return st.from_regex(rules.regex[name], fullmatch=True).filter(_plain)
+            return st.from_regex(rules.regex[name], fullmatch=True, alphabet=_SAFE + " -").filter(_plain)
         return _text(rules.extra.get(name, "") if not nested else "")
     if isinstance(t, (mi.BytesType, mi.ByteArrayType)):
         return st.binary(min_size=1, max_size=64)
