@@ -16,6 +16,8 @@ import base64
 import datetime as dt
 import enum
 import json
+import types
+import typing
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,7 +25,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import msgspec.inspect as mi
 
 from smsc_proto import OPS, InvalidOperation, Op
@@ -33,13 +34,17 @@ __all__ = [
     "FIXTURES_DIR",
     "FixtureCase",
     "Sample",
+    "Seed",
     "build_op",
+    "matches_result_kind",
+    "records_of",
     "load_fixtures",
     "op_samples",
     "op_variants",
     "seed_bodies",
     "synth_params",
     "synth_result",
+    "variant_of",
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +76,8 @@ class Sample:
     op_id: str
     fmt: int
     op: Op
+    # Index of the op's parameters in ``op_variants(op_id)``.
+    variant: int
 
 
 def _wire_body(response: Mapping[str, Any], headers: Mapping[str, str]) -> bytes:
@@ -222,7 +229,8 @@ def _param_value(t: mi.Type) -> Any:
 # -- samples ---------------------------------------------------------------------------------
 
 
-def op_variants(op_id: str) -> list[tuple[str, Mapping[str, Any]]]:
+@cache
+def op_variants(op_id: str) -> tuple[tuple[str, Mapping[str, Any]], ...]:
     """Distinct (source, parameters) for ``op_id``: fixture inputs first, then synthesised."""
     seen: set[str] = set()
     out: list[tuple[str, Mapping[str, Any]]] = []
@@ -238,7 +246,16 @@ def op_variants(op_id: str) -> list[tuple[str, Mapping[str, Any]]]:
             continue
         seen.add(key)
         out.append((source, params))
-    return out
+    return tuple(out)
+
+
+def variant_of(op_id: str, params: Mapping[str, Any]) -> int:
+    """The index of ``params`` in ``op_variants(op_id)`` (0 when absent)."""
+    key = json.dumps(params, sort_keys=True, default=str)
+    for index, (_, known) in enumerate(op_variants(op_id)):
+        if json.dumps(known, sort_keys=True, default=str) == key:
+            return index
+    return 0
 
 
 def _shape_key(op: Op) -> tuple[Any, ...]:
@@ -259,7 +276,7 @@ def op_samples() -> tuple[Sample, ...]:
         seen: set[tuple[Any, ...]] = set()
         for fmt in FMTS:
             count = 0
-            for source, params in op_variants(op_id):
+            for variant, (source, params) in enumerate(op_variants(op_id)):
                 op = build_op(op_id, params, fmt)
                 if op is None:
                     continue
@@ -267,7 +284,7 @@ def op_samples() -> tuple[Sample, ...]:
                 if key in seen:
                     continue
                 seen.add(key)
-                samples.append(Sample(f"{op_id}-fmt{fmt}-{source}", op_id, fmt, op))
+                samples.append(Sample(f"{op_id}-fmt{fmt}-params:{source}", op_id, fmt, op, variant))
                 count += 1
                 if count >= MAX_VARIANTS:
                     break
@@ -282,25 +299,77 @@ def _renders(op: Op, fmt: int) -> Iterator[str]:
     for full in (False, True):
         try:
             yield op.render(synth_result(op.result_kind(), full=full), fmt)
-        except Exception:  # noqa: S112 - ops with byte bodies may have no render
+        except Exception:
             continue
     for code, message_id in ((1, None), (2, None), (3, 1234), (9, None), (7, "abc.1")):
         yield op.render_error(code, "error text", fmt, message_id=message_id)
 
 
-def seed_bodies(op_id: str) -> list[tuple[int, Mapping[str, str], int, bytes]]:
-    """(fmt, headers, HTTP status, body) to start from: the fixtures' responses, then rendered
-    results and error envelopes of every sample of ``op_id`` in every fmt."""
-    out: list[tuple[int, Mapping[str, str], int, bytes]] = []
+@dataclass(frozen=True)
+class Seed:
+    """A response to start fuzzing from, for the op instance ``variant`` asked in ``fmt``."""
+
+    fmt: int
+    headers: Mapping[str, str]
+    status: int
+    variant: int
+    body: bytes
+
+
+def seed_bodies(op_id: str) -> list[Seed]:
+    """The fixtures' responses, then rendered results and error envelopes of every sample
+    of ``op_id`` in every fmt."""
+    out: list[Seed] = []
     for case in load_fixtures():
         if case.op_id == op_id:
-            out.append((case.fmt, case.headers, case.status, case.body))
+            out.append(Seed(case.fmt, case.headers, case.status, variant_of(op_id, case.input), case.body))
     headers = {"Content-Type": "text/plain; charset=utf-8"}
-    seen: set[bytes] = {body for *_, body in out}
+    seen: set[bytes] = {seed.body for seed in out}
     for sample in samples_for(op_id):
         for text in _renders(sample.op, sample.fmt):
             body = text.encode("utf-8")
             if body not in seen:
                 seen.add(body)
-                out.append((sample.fmt, headers, 200, body))
+                out.append(Seed(sample.fmt, headers, 200, sample.variant, body))
     return out
+
+
+# -- what a decoder may return ---------------------------------------------------------------
+
+
+def records_of(result: Any) -> list[Any]:
+    """A list result's items, or a single result as one record (what a stream decoder yields)."""
+    return list(result) if isinstance(result, list) else [result]
+
+
+def _item_kind(kind: Any) -> Any:
+    if typing.get_origin(kind) in (list, tuple):
+        args = typing.get_args(kind)
+        return args[0] if args else Any
+    return kind
+
+
+def _is_instance(value: Any, kind: Any) -> bool:
+    if kind is Any:
+        return True
+    origin = typing.get_origin(kind)
+    if origin in (list, tuple):
+        item = _item_kind(kind)
+        return isinstance(value, origin) and all(_is_instance(v, item) for v in value)
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_is_instance(value, k) for k in typing.get_args(kind))
+    if origin is typing.Literal:
+        return value in typing.get_args(kind)
+    if origin is not None:
+        return isinstance(value, origin)
+    return isinstance(value, kind)
+
+
+def matches_result_kind(op: Op, value: Any, *, record: bool = False) -> bool:
+    """Whether ``value`` (a whole result, or with ``record`` one streamed record) has the
+    op's type. ``result_kind()`` is what the shared text path decodes; an op whose
+    ``decode`` wraps more around it (documents: JSON part + PDF) returns ``result_type``."""
+    kinds = [op.result_kind(), op.result_type]
+    if record:
+        kinds += [_item_kind(k) for k in kinds]
+    return any(_is_instance(value, k) for k in kinds)

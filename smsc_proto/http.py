@@ -66,8 +66,10 @@ def charset_of(content_type: str | None) -> str | None:
             name = value.strip().strip("\"'")
             try:
                 found = codecs.lookup(name).name
-                b"0".decode(found)  # rot13, base64, zlib...: codecs, not text encodings
-            except (LookupError, UnicodeError):
+                # Refuse codecs that are not text encodings (rot13, base64, zlib...) or that
+                # cannot replace a bad byte (idna, punycode): decoders rely on "replace".
+                b"\xff0".decode(found, "replace")
+            except (LookupError, UnicodeError, ValueError):  # ValueError: a NUL in the name
                 return None
             return found
     return None

@@ -11,11 +11,10 @@ are derived from the result structs' msgspec types, constrained to what the wire
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import re
 import sys
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -33,12 +32,15 @@ from smsc_proto.shapes import Shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fuzz"))
 
-from op_samples import (  # noqa: E402 - fuzz/ is put on the path just above
+from op_samples import (
     FixtureCase,
     Sample,
     load_fixtures,
+    matches_result_kind,
     op_samples,
+    records_of,
     seed_bodies,
+    synth_result,
 )
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "split",
     "statuses",
     "stream_outcome",
+    "synth_result",
 ]
 
 # The only exceptions a decoder may raise, on any input.
@@ -110,11 +113,6 @@ def _same_error(a: BaseException | None, b: BaseException | None) -> bool:
     return True
 
 
-def records_of(result: Any) -> list[Any]:
-    """A list result's items, or a single result as one record."""
-    return list(result) if isinstance(result, list) else [result]
-
-
 def decode_outcome(op: Op, response: HttpResponse) -> tuple[Any, Outcome]:
     """``op.decode``; anything but a codec error propagates (and fails the test)."""
     try:
@@ -154,44 +152,15 @@ def chunk_cuts() -> st.SearchStrategy[list[int]]:
     return st.lists(st.integers(min_value=0, max_value=1 << 16), max_size=12)
 
 
-def _item_kind(kind: Any) -> Any:
-    if typing.get_origin(kind) in (list, tuple):
-        args = typing.get_args(kind)
-        return args[0] if args else Any
-    return kind
-
-
-def _is_instance(value: Any, kind: Any) -> bool:
-    if kind is Any:
-        return True
-    origin = typing.get_origin(kind)
-    if origin in (list, tuple):
-        item = _item_kind(kind)
-        return isinstance(value, origin) and all(_is_instance(v, item) for v in value)
-    if origin is typing.Union or origin is __import__("types").UnionType:
-        return any(_is_instance(value, k) for k in typing.get_args(kind))
-    if origin is typing.Literal:
-        return value in typing.get_args(kind)
-    if origin is not None:
-        return isinstance(value, origin)
-    return isinstance(value, kind)
-
-
-def _kinds(op: Op) -> list[Any]:
-    # ``result_kind()`` is what the shared text path decodes; an op whose ``decode`` wraps
-    # more around it (documents: JSON part + PDF) returns its ``result_type``.
-    return [op.result_kind(), op.result_type]
-
-
 def assert_kind(op: Op, result: Any) -> None:
-    kinds = _kinds(op)
-    assert any(_is_instance(result, k) for k in kinds), f"{op.op_id}: {result!r} is not a {kinds!r}"
+    assert matches_result_kind(op, result), f"{op.op_id}: {result!r} is not a {op.result_kind()!r}"
 
 
 def assert_records_kind(op: Op, records: Sequence[Any]) -> None:
-    kinds = [k for kind in _kinds(op) for k in (kind, _item_kind(kind))]
     for record in records:
-        assert any(_is_instance(record, k) for k in kinds), f"{op.op_id}: streamed {record!r} is not a {kinds!r}"
+        assert matches_result_kind(op, record, record=True), (
+            f"{op.op_id}: streamed {record!r} is not a {op.result_kind()!r}"
+        )
 
 
 # -- junk ------------------------------------------------------------------------------------
@@ -282,7 +251,7 @@ TOKENS: tuple[str, ...] = (
     "null",
     "--b\r\nContent-Type: application/pdf\r\n\r\n",
     "%PDF-1.4",
-    "Content-Disposition: form-data; name=\"file\"; filename=\"a.pdf\"\r\n",
+    'Content-Disposition: form-data; name="file"; filename="a.pdf"\r\n',
 )
 
 CHARSETS: tuple[str, ...] = (
@@ -313,6 +282,7 @@ CHARSETS: tuple[str, ...] = (
     "uu",
     "quopri",
     "bogus",
+    "utf-8\x00",
     "",
 )
 
@@ -341,18 +311,22 @@ def _content_types() -> st.SearchStrategy[str]:
         st.text(max_size=30),
     )
     return st.one_of(
-        st.builds(lambda m, ps: "; ".join([m, *ps]), st.sampled_from(MIME_TYPES), st.lists(param, max_size=3)),
+        st.builds(
+            lambda m, ps: "; ".join([m, *ps]), st.sampled_from(MIME_TYPES), st.lists(param, max_size=3)
+        ),
         st.text(max_size=60),
     )
 
 
 def headers_strategy() -> st.SearchStrategy[dict[str, str]]:
     name = st.sampled_from(["Content-Type", "content-type", "CONTENT-TYPE"])
-    disposition = st.sampled_from(['attachment; filename="a.pdf"', "inline", 'attachment; filename*=x', ""])
+    disposition = st.sampled_from(['attachment; filename="a.pdf"', "inline", "attachment; filename*=x", ""])
     return st.one_of(
         st.just({}),
         st.builds(lambda n, ct: {n: ct}, name, _content_types()),
-        st.builds(lambda ct, d: {"Content-Type": ct, "Content-Disposition": d}, _content_types(), disposition),
+        st.builds(
+            lambda ct, d: {"Content-Type": ct, "Content-Disposition": d}, _content_types(), disposition
+        ),
     )
 
 
@@ -381,7 +355,8 @@ def _shape_tokens(op: Op) -> tuple[str, ...]:
     for tag in (shape.xml_root, shape.xml_item):
         if tag:
             out.extend([f"<{tag}>", f"</{tag}>"])
-    fields = _struct_fields(_item_kind(op.result_kind()))
+    kind = op.result_kind()
+    fields = _struct_fields(typing.get_args(kind)[0] if typing.get_origin(kind) is list else kind)
     out.extend(f'"{name}": ' for name in fields)
     out.extend(f"<{name}>" for name in fields)
     return tuple(out)
@@ -423,7 +398,9 @@ def _mutated(draw: st.DrawFn, seeds: Sequence[bytes], tokens: Sequence[str]) -> 
         elif action == "dup":
             body = body[:at] + body + body[at:]
         elif action == "digits":
-            body = re.sub(rb"\d+", draw(st.sampled_from([b"9" * 30, b"-1", b"0", b"1e999", b"1E+999999999", b""])), body)
+            body = re.sub(
+                rb"\d+", draw(st.sampled_from([b"9" * 30, b"-1", b"0", b"1e999", b"1E+999999999", b""])), body
+            )
     return body
 
 
@@ -451,7 +428,7 @@ def junk_bodies(op: Op, seeds: Sequence[bytes]) -> st.SearchStrategy[bytes]:
 
 @cache
 def op_seed_bodies(op_id: str) -> tuple[bytes, ...]:
-    return tuple(body for *_, body in seed_bodies(op_id))
+    return tuple(seed.body for seed in seed_bodies(op_id))
 
 
 # -- results the wire can carry -----------------------------------------------------------
@@ -470,9 +447,7 @@ _SEPARATORS = (",", ";", "|")
 def _text(extra: str = "") -> st.SearchStrategy[str]:
     """Non-empty words joined by single spaces (or by ``extra`` separators)."""
     if not extra:
-        return st.builds(
-            lambda first, rest: " ".join([first, *rest]), _WORD, st.lists(_WORD, max_size=3)
-        )
+        return st.builds(lambda first, rest: " ".join([first, *rest]), _WORD, st.lists(_WORD, max_size=3))
     joins = [" "] + [c for c in extra] + [f"{c} " for c in extra]
     # Free text with separators never ends in `,<digits>`: status all=1 lines end
     # `<message>, <comment>,<type>`, and nothing could tell the two apart.
@@ -534,9 +509,13 @@ def _fit_free_fields(record: Any, layouts: Sequence[Fields]) -> Any:
         names = _encode_names(type(record))
         free = names.get(layout.names[layout.free])
         later = [names.get(n) for n in layout.names[layout.free + 1 :]]
-        value = getattr(record, free, None) if free else None
-        if isinstance(value, str) and layout.sep in value and any(
-            a is None or getattr(record, a) is None for a in later
+        if free is None:
+            continue
+        value = getattr(record, free, None)
+        if (
+            isinstance(value, str)
+            and layout.sep in value
+            and any(a is None or getattr(record, a) is None for a in later)
         ):
             record = msgspec.structs.replace(record, **{free: value.replace(layout.sep, " ")})
     return record
@@ -753,7 +732,9 @@ def compare_carried(op: Op, fmt: int, expected: Any, decoded: Any, body: str) ->
         assert decoded == expected, f"fmt={fmt}: decoded {decoded!r} != rendered {expected!r}"
         return
     exp_records, got_records = records_of(expected), records_of(decoded)
-    assert len(exp_records) == len(got_records), f"fmt={fmt}: {len(got_records)} records, not {len(exp_records)}"
+    assert len(exp_records) == len(got_records), (
+        f"fmt={fmt}: {len(got_records)} records, not {len(exp_records)}"
+    )
     for exp, got, names in zip(exp_records, got_records, carried, strict=True):
         for f in msgspec.structs.fields(exp):
             e, g = getattr(exp, f.name), getattr(got, f.name)

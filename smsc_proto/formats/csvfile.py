@@ -79,6 +79,10 @@ class _TextDecoder:
                 self._use("utf-8", strict=True)
             elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
                 self._use("utf-16", strict=False)
+            elif self._charset in ("utf-16", "utf-32"):
+                # Without a BOM their incremental decoders raise whatever the error handler;
+                # bytes.decode (the whole-body path) reads them little-endian: do the same.
+                self._use(f"{self._charset}-le", strict=False)
         if not self._strict:
             return self._decoder.decode(data, final)
         try:

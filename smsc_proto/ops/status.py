@@ -127,6 +127,9 @@ class _StatusLine:
         self.hlr = Fields([*_BASE, *_HLR, *names[len(_BASE) :]], free=free, required=len(_BASE) + 1)
         self.marker = _HLR_MARKER.get(all_)
         self.tail = tail and all_ > 0
+        # Fields written after the free message (the id of a multi-id line) must always be
+        # written, even empty, or the message would swallow them back.
+        self.after = names[names.index("message") + 1 :] if free else []
 
     def parse(self, line: str) -> dict[str, str]:
         record = self._fields(line)
@@ -152,6 +155,8 @@ class _StatusLine:
             # Without a type there is no tail to write: the comment alone cannot be told apart.
             message = f"{record.get('message', '')}, {record.get('comment', '')},{record['type']}"
             record = {**record, "message": message}
+        if any(name not in record for name in self.after):
+            record = {**{name: "" for name in self.after}, **record}
         is_hlr = any(name in record for name in _HLR)
         return (self.hlr if is_hlr else self.plain).render(record)
 

@@ -1,0 +1,11 @@
+"""Fuzz the ``downloads.get_file`` decoders with the shared harness (fuzz/harness.py).
+
+``python fuzz/fuzz_downloads_get_file.py -atheris_runs=50000``; a crash file as argument replays it.
+"""
+
+import sys
+
+from harness import main
+
+if __name__ == "__main__":
+    main("downloads.get_file", sys.argv)
