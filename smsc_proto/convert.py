@@ -19,7 +19,15 @@ from typing import Any, TypeVar
 
 import msgspec
 
-__all__ = ["ConvertError", "format_date", "format_datetime", "parse_date", "parse_datetime", "to_result"]
+__all__ = [
+    "ConvertError",
+    "format_date",
+    "format_datetime",
+    "parse_date",
+    "parse_datetime",
+    "to_result",
+    "wire_value",
+]
 
 T = TypeVar("T")
 
@@ -66,6 +74,23 @@ def format_datetime(value: dt.datetime) -> str:
 
 def format_date(value: dt.date) -> str:
     return value.strftime("%d.%m.%Y")
+
+
+def wire_value(value: Any) -> str:
+    """A value as the API reads and writes it in forms, text, CSV and XML."""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return format_date(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (list, tuple)):
+        return ",".join(wire_value(v) for v in value)
+    return str(value)
 
 
 _NONE_TOKENS = frozenset({"", "0", "00.00.0000 00:00:00", "00.00.0000", "0000-00-00 00:00:00"})

@@ -8,7 +8,6 @@ nothing else: ``op.request(credentials)`` -> I/O -> ``op.decode(response)``.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -20,11 +19,10 @@ import msgspec
 
 from smsc_proto.convert import (
     ConvertError,
-    format_date,
-    format_datetime,
     parse_date,
     parse_datetime,
     to_result,
+    wire_value,
 )
 from smsc_proto.credentials import Credentials
 from smsc_proto.errors import (
@@ -290,23 +288,6 @@ def split_list(value: str | int) -> tuple[str, ...]:
     """``"a,b;c"`` -> ``("a", "b", "c")``: the API takes `,` or `;` between list items."""
     text = str(value).replace(";", ",")
     return tuple(item.strip() for item in text.split(",") if item.strip())
-
-
-def wire_value(value: Any) -> str:
-    """A parameter value as the API reads it."""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    if isinstance(value, dt.datetime):
-        return format_datetime(value)
-    if isinstance(value, dt.date):
-        return format_date(value)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, (list, tuple)):
-        return ",".join(wire_value(v) for v in value)
-    return str(value)
 
 
 @cache

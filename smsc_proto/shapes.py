@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from smsc_proto.convert import format_date, format_datetime
+from smsc_proto.convert import wire_value
 from smsc_proto.formats.json import parse_json, render_json
 from smsc_proto.formats.text import Fields, Layout, LayoutError
 from smsc_proto.formats.xml import element_to_builtins, parse_xml, render_element
@@ -32,20 +32,8 @@ class ShapeError(ValueError):
 
 
 def wire_text(value: Any) -> str | None:
-    """A value as the API writes it in text, CSV and XML."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    if isinstance(value, dt.datetime):
-        return format_datetime(value)
-    if isinstance(value, dt.date):
-        return format_date(value)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
+    """A value as the API writes it in text, CSV and XML; None stays absent."""
+    return None if value is None else wire_value(value)
 
 
 def _json_value(value: Any) -> Any:

@@ -218,40 +218,38 @@ class JobsAdd(_JobsOp, frozen=True, kw_only=True):
 # -- jobs.del / jobs.cancel ----------------------------------------------------------------
 
 
-class JobsDel(_JobsOp, frozen=True, kw_only=True):
+class _JobsCommand(_JobsOp, frozen=True, kw_only=True):
+    """A command on mailing list ``id`` that answers a bare ``OK``."""
+
+    id: int
+
+    result_type: ClassVar[type] = OkResult
+    shape: ClassVar[Shape] = OK_SHAPE
+
+    def validate(self) -> None:
+        check_positive(self, "id", self.id)
+
+
+class JobsDel(_JobsCommand, frozen=True, kw_only=True):
     """Delete mailing list ``id``.
 
     >>> JobsDel(id=12).params()[:2]
     [('del', '1'), ('id', '12')]
     """
 
-    id: int
-
     op_id: ClassVar[str] = "jobs.del"
     command: ClassVar[tuple[tuple[str, str], ...]] = (("del", "1"),)
-    result_type: ClassVar[type] = OkResult
-    shape: ClassVar[Shape] = OK_SHAPE
-
-    def validate(self) -> None:
-        check_positive(self, "id", self.id)
 
 
-class JobsCancel(_JobsOp, frozen=True, kw_only=True):
+class JobsCancel(_JobsCommand, frozen=True, kw_only=True):
     """Disable mailing list ``id`` while it waits to be sent.
 
     >>> JobsCancel(id=12).params()[:2]
     [('cancel', '1'), ('id', '12')]
     """
 
-    id: int
-
     op_id: ClassVar[str] = "jobs.cancel"
     command: ClassVar[tuple[tuple[str, str], ...]] = (("cancel", "1"),)
-    result_type: ClassVar[type] = OkResult
-    shape: ClassVar[Shape] = OK_SHAPE
-
-    def validate(self) -> None:
-        check_positive(self, "id", self.id)
 
 
 # -- jobs.get ------------------------------------------------------------------------------
