@@ -107,7 +107,8 @@ def main(op_id: str, argv: list[str]) -> None:
         raise SystemExit(f"unknown op id {op_id!r}; known: {', '.join(OPS)}")
     args = list(argv)
     if not any(not a.startswith("-") for a in args[1:]):
-        args.append(str(write_corpus(op_id)))
+        # New units go to the first directory; past crashes (fuzz/regressions/) seed too.
+        args += [str(write_corpus(op_id)), str(HERE / "regressions")]
     if not any(a.startswith("-dict=") for a in args):
         write_dict(op_id)
         args.append(f"-dict={dict_path(op_id)}")

@@ -163,8 +163,8 @@ def synth_value(t: mi.Type, *, full: bool = True) -> Any:
         return [synth_value(t.item_type, full=full)]
     if isinstance(t, mi.TupleType):
         return [synth_value(item, full=full) for item in t.item_types]
-    if isinstance(t, (mi.DictType,)):
-        return {}
+    if isinstance(t, mi.DictType):
+        return {synth_value(t.key_type, full=full): synth_value(t.value_type, full=full)}
     if isinstance(t, mi.StructType):
         return synth_result(t.cls, full=full)
     return "1"

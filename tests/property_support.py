@@ -11,6 +11,7 @@ are derived from the result structs' msgspec types, constrained to what the wire
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 import typing
@@ -32,6 +33,8 @@ from smsc_proto.shapes import Shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fuzz"))
 
+import harness as fuzz_harness
+import inputs as fuzz_inputs
 from op_samples import (
     FixtureCase,
     Sample,
@@ -56,12 +59,15 @@ __all__ = [
     "error_descriptions",
     "examples_per_case",
     "fixtures",
+    "fuzz_harness",
+    "fuzz_inputs",
     "headers_strategy",
     "junk_bodies",
     "message_ids",
     "records_of",
     "result_strategy",
     "samples",
+    "seed_bodies",
     "split",
     "statuses",
     "stream_outcome",
@@ -80,10 +86,15 @@ def fixtures() -> tuple[FixtureCase, ...]:
     return load_fixtures()
 
 
+# SMSC_PROPERTY_SCALE=20 makes every property try twenty times as many examples (a long
+# local hunt); the default keeps the file fast on a shared machine.
+SCALE = max(1, int(os.environ.get("SMSC_PROPERTY_SCALE", "1") or "1"))
+
+
 def examples_per_case(cases: int, total: int, low: int = 5, high: int = 100) -> int:
     """Hypothesis examples per parametrised case so a property costs about ``total`` examples
-    however many ops and fixtures there are."""
-    return max(low, min(high, total // max(cases, 1)))
+    however many ops and fixtures there are (times ``SCALE``)."""
+    return max(low, min(high, total // max(cases, 1))) * SCALE
 
 
 # -- running decoders ------------------------------------------------------------------------
@@ -420,10 +431,67 @@ def junk_bodies(op: Op, seeds: Sequence[bytes]) -> st.SearchStrategy[bytes]:
             st.sampled_from([10, 255, 256, 257, 1000, 5000, 20000]),
         ),
     ]
+    fields = _result_fields(op)
+    if fields:
+        strategies.append(_odd_values(fields))
     if seeds:
         strategies.append(_mutated(seeds, tokens))
         strategies.append(st.sampled_from(seeds))
     return st.one_of(strategies)
+
+
+# Values no field expects: huge and non-finite numbers, impossible dates, odd digits.
+ODD_VALUES: tuple[str, ...] = (
+    "1E+999999999",
+    "-1E+999999999",
+    "1e-999999999",
+    "9" * 25,
+    "9" * 5000,
+    "-0",
+    "0x10",
+    "NaN",
+    "sNaN",
+    "Infinity",
+    "1_000",
+    "\u0661\u0662",
+    "\u00b2",
+    "31.02.2024 25:61:61",
+    "00.00.0000 00:00:00",
+    "99999999999999999999.5",
+    "true",
+    "",
+)
+
+
+def _odd_values(fields: Sequence[str]) -> st.SearchStrategy[bytes]:
+    """Records with odd values in the op's own fields, in JSON, XML and text."""
+    pairs = st.lists(st.tuples(st.sampled_from(fields), st.sampled_from(ODD_VALUES)), min_size=1, max_size=4)
+
+    def render(form: str, items: list[tuple[str, str]]) -> bytes:
+        if form == "json-number":
+            inner = ", ".join(f'"{k}": {v or 0}' for k, v in items)
+            return ("{" + inner + "}").encode()
+        if form == "json-string":
+            inner = ", ".join(f'"{k}": "{v}"' for k, v in items)
+            return ("[{" + inner + "}]").encode()
+        if form == "xml":
+            return ("<result>" + "".join(f"<{k}>{v}</{k}>" for k, v in items) + "</result>").encode()
+        if form == "pairs":
+            return ", ".join(f"{k} = {v}" for k, v in items).encode()
+        return ",".join(v for _, v in items).encode()
+
+    forms = st.sampled_from(["json-number", "json-string", "xml", "pairs", "csv"])
+    return st.builds(render, forms, pairs)
+
+
+def _result_fields(op: Op) -> list[str]:
+    try:
+        kind = op.result_kind()
+    except Exception:
+        return []
+    if typing.get_origin(kind) is list:
+        kind = typing.get_args(kind)[0]
+    return _struct_fields(kind)
 
 
 @cache
@@ -644,6 +712,9 @@ def _strategy(t: mi.Type, name: str, rules: _TextRules, *, nested: bool) -> st.S
         ).map(lambda d: d.replace(microsecond=0))
     if isinstance(t, mi.DateType):
         return st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))
+    if isinstance(t, (mi.ListType, mi.VarTupleType)) and isinstance(t.item_type, mi.DictType):
+        # Rows of a table (a CSV file): every row has the same columns.
+        return _rows(t.item_type)
     if isinstance(t, (mi.ListType, mi.VarTupleType, mi.SetType, mi.FrozenSetType)):
         # A list is never empty: XML cannot tell an empty list from an absent one.
         return st.lists(_strategy(t.item_type, name, rules, nested=True), min_size=1, max_size=3)
@@ -651,9 +722,22 @@ def _strategy(t: mi.Type, name: str, rules: _TextRules, *, nested: bool) -> st.S
         return st.tuples(*(_strategy(i, name, rules, nested=True) for i in t.item_types)).map(list)
     if isinstance(t, mi.StructType):
         return _struct_strategy(t, rules, nested=True)
-    if isinstance(t, (mi.DictType, mi.AnyType)):
+    if isinstance(t, mi.DictType):
+        return st.dictionaries(_text(), _text(), min_size=1, max_size=4)
+    if isinstance(t, mi.AnyType):
         return st.just({})
     return st.just(None)
+
+
+def _rows(t: mi.DictType) -> st.SearchStrategy[list[dict[str, str]]]:
+    def rows(columns: list[str]) -> st.SearchStrategy[list[dict[str, str]]]:
+        row = st.tuples(*(_text() for _ in columns)).map(
+            lambda values: dict(zip(columns, values, strict=True))
+        )
+        return st.lists(row, min_size=1, max_size=5)
+
+    del t  # columns and cells are text whatever the declared types: that is what a file holds
+    return st.lists(_text(), min_size=1, max_size=5, unique=True).flatmap(rows)
 
 
 def _struct_strategy(t: mi.StructType, rules: _TextRules, *, nested: bool) -> st.SearchStrategy[Any]:
@@ -703,9 +787,9 @@ def carried_fields(op: Op, fmt: int, result: Any, body: str) -> list[set[str]] |
     a field counts as carried when leaving it out changes the rendered body. Required
     fields always count.
     """
-    if fmt in (2, 3):
-        return None
     records = records_of(result)
+    if fmt in (2, 3) or not all(isinstance(r, msgspec.Struct) for r in records):
+        return None  # all of it (rows of a file, say, are whole in every fmt)
     out: list[set[str]] = []
     for index, record in enumerate(records):
         carried: set[str] = set()

@@ -12,12 +12,14 @@ property however many ops and fixtures exist.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from property_support import (
+    SCALE,
     FixtureCase,
     Sample,
     assert_kind,
@@ -29,6 +31,8 @@ from property_support import (
     examples_per_case,
     fixture_ids,
     fixtures,
+    fuzz_harness,
+    fuzz_inputs,
     headers_strategy,
     junk_bodies,
     labels,
@@ -36,6 +40,7 @@ from property_support import (
     op_seed_bodies,
     result_strategy,
     samples,
+    seed_bodies,
     split,
     statuses,
     stream_outcome,
@@ -52,9 +57,9 @@ FIXTURES = fixtures()
 UTF8 = {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def _settings(cases: int, total: int) -> settings:
+def _settings(cases: int, total: int, low: int = 10) -> settings:
     return settings(
-        max_examples=examples_per_case(cases, total, low=10),
+        max_examples=examples_per_case(cases, total, low=low),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
     )
@@ -94,7 +99,7 @@ _ARBITRARY = st.one_of(
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=labels(SAMPLES))
 def test_arbitrary_bodies_raise_only_codec_errors(sample: Sample) -> None:
-    @_settings(len(SAMPLES), 2500)
+    @_settings(len(SAMPLES), 2000)
     @given(status=statuses(), headers=headers_strategy(), body=_ARBITRARY, cuts=chunk_cuts())
     def check(status: int, headers: dict[str, str], body: bytes, cuts: list[int]) -> None:
         _check_survives(sample, status, headers, body, cuts)
@@ -106,7 +111,7 @@ def test_arbitrary_bodies_raise_only_codec_errors(sample: Sample) -> None:
 def test_structured_junk_raises_only_codec_errors(sample: Sample) -> None:
     seeds = op_seed_bodies(sample.op_id)
 
-    @_settings(len(SAMPLES), 4000)
+    @_settings(len(SAMPLES), 2500)
     @given(
         status=statuses(), headers=headers_strategy(), body=junk_bodies(sample.op, seeds), cuts=chunk_cuts()
     )
@@ -132,7 +137,7 @@ def test_stream_agrees_with_decode(case: FixtureCase) -> None:
     response = HttpResponse(case.status, case.headers, case.body)
     _, whole = decode_outcome(op, response)
 
-    @_settings(len(FIXTURES), 2000)
+    @_settings(len(FIXTURES), 2000, low=5)
     @given(cuts=chunk_cuts())
     def check(cuts: list[int]) -> None:
         streamed = stream_outcome(op, response, split(case.body, cuts))
@@ -154,7 +159,7 @@ def test_rendered_result_decodes_to_itself(sample: Sample) -> None:
         pytest.skip(f"{sample.op_id} renders no fmt={sample.fmt} answer: {exc}")
     strategy = result_strategy(op)
 
-    @_settings(len(SAMPLES), 3000)
+    @_settings(len(SAMPLES), 2000)
     @given(result=strategy, cuts=chunk_cuts())
     def check(result: Any, cuts: list[int]) -> None:
         body = op.render(result, sample.fmt)
@@ -175,7 +180,7 @@ def test_rendered_result_decodes_to_itself(sample: Sample) -> None:
 def test_rendered_error_decodes_to_api_error(sample: Sample) -> None:
     op = sample.op
 
-    @_settings(len(SAMPLES), 2500)
+    @_settings(len(SAMPLES), 1500)
     @given(
         code=st.integers(min_value=1, max_value=999),
         description=error_descriptions(),
@@ -193,3 +198,54 @@ def test_rendered_error_decodes_to_api_error(sample: Sample) -> None:
         assert error.description == ("" if sample.fmt == 1 else description)
 
     check()
+
+
+# -- the fuzz harnesses' plumbing (fuzz/), without atheris -----------------------------------
+
+
+@settings(max_examples=100 * SCALE, deadline=None)
+@given(
+    fmt=st.integers(min_value=0, max_value=3),
+    content_type=st.one_of(
+        st.sampled_from(fuzz_inputs.CONTENT_TYPES), st.text(max_size=40).filter(lambda t: "\n" not in t)
+    ),
+    status=st.sampled_from(fuzz_inputs.STATUSES),
+    body=st.binary(max_size=200),
+)
+def test_fuzz_input_encoding_round_trips(
+    fmt: int, content_type: str | None, status: int, body: bytes
+) -> None:
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    parsed = fuzz_inputs.decode(fuzz_inputs.encode(fmt, headers, status, body, variant=7, chunk=3))
+    assert parsed is not None
+    expected_ct = (
+        None if content_type is None else content_type.encode("latin-1", "replace").decode("latin-1")
+    )
+    assert parsed == (fmt, {} if expected_ct is None else {"Content-Type": expected_ct}, status, 7, 3, body)
+
+
+@pytest.mark.parametrize("op_id", list(OPS))
+def test_fuzz_target_accepts_every_seed(op_id: str) -> None:
+    """Each op's harness runs its whole seed corpus: fixtures, rendered results, errors."""
+    target = fuzz_harness.make_target(op_id)
+    seeds = seed_bodies(op_id)
+    assert seeds, f"no seed for {op_id}"
+    for seed in seeds:
+        for chunk in (0, 1, 7):
+            target(
+                fuzz_inputs.encode(
+                    seed.fmt, seed.headers, seed.status, seed.body, variant=seed.variant, chunk=chunk
+                )
+            )
+
+
+REGRESSIONS = sorted((Path(__file__).resolve().parents[1] / "fuzz" / "regressions").iterdir())
+
+
+@pytest.mark.parametrize("path", REGRESSIONS, ids=[p.name for p in REGRESSIONS])
+def test_fuzz_regressions(path: Path) -> None:
+    """Inputs that once crashed a harness (named ``<harness name>-<hash>``) stay harmless."""
+    by_name = {op_id.replace(".", "_"): op_id for op_id in OPS}
+    name = path.name.rsplit("-", 1)[0]
+    assert name in by_name, f"{path.name}: no op id for {name!r}"
+    fuzz_harness.make_target(by_name[name])(path.read_bytes())

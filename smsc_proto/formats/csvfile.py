@@ -282,6 +282,8 @@ class CsvFileDecoder:
             except csv.Error as exc:
                 raise DecodeError(self._op.op_id, f"bad CSV header: {exc}", first) from None
             self._names = _column_names(cells)
+            if not self._names:  # `,,,,`: delimiters and nothing else
+                raise DecodeError(self._op.op_id, "not a CSV file: the first line names no column", first)
             return lines[i + 1 :]
         return []
 
