@@ -180,12 +180,7 @@ def _normalise(value: Any, tp: Any) -> Any:
                 item = args[0] if args else Any
                 return [_normalise(v, item) for v in value]
         return value
-    if (
-        isinstance(value, (int, Decimal))
-        and not isinstance(value, bool)
-        and k.text
-        and not k.integer
-    ):
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and k.text and not k.integer:
         return str(value)
     if (
         isinstance(value, Decimal)

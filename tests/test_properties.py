@@ -149,14 +149,27 @@ def test_stream_agrees_with_decode(case: FixtureCase) -> None:
 # -- 3. round trip ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=labels(SAMPLES))
+def _renders(sample: Sample) -> bool:
+    try:
+        sample.op.render(synth_result(sample.op.result_kind()), sample.fmt)
+    except (ShapeError, NotImplementedError):
+        return False
+    return True
+
+
+RENDERED = [s for s in SAMPLES if _renders(s)]
+
+
+def test_only_byte_bodied_ops_have_no_rendering() -> None:
+    # Invoices and acts answer PDF and multipart bodies, which the codec reads but does not
+    # write; every other op must take part in the round trip below.
+    unrendered = sorted({s.op_id for s in SAMPLES if s not in RENDERED})
+    assert unrendered == ["documents.add_account", "documents.get_account", "documents.get_act"]
+
+
+@pytest.mark.parametrize("sample", RENDERED, ids=labels(RENDERED))
 def test_rendered_result_decodes_to_itself(sample: Sample) -> None:
     op = sample.op
-    try:
-        # Ops with byte bodies (PDF, multipart, CSV files) may have no rendering at all.
-        op.render(synth_result(op.result_kind()), sample.fmt)
-    except (ShapeError, NotImplementedError) as exc:
-        pytest.skip(f"{sample.op_id} renders no fmt={sample.fmt} answer: {exc}")
     strategy = result_strategy(op)
 
     @_settings(len(SAMPLES), 2000)
