@@ -14,6 +14,7 @@ and line breaks (its fields are split from both ends), a separator inside ``name
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
@@ -24,6 +25,7 @@ from smsc_proto.errors import OperationFailedError, ParameterError
 from smsc_proto.formats.text import Fields, Pairs
 from smsc_proto.op import OK_SHAPE, ErrorTable, OkResult, Op
 from smsc_proto.ops._checks import check_max_length, check_not_empty, check_positive
+from smsc_proto.ops.send import MessageOptions
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shapes import Shape
 
@@ -149,7 +151,7 @@ ADD_SHAPE = Shape(
 )
 
 
-class JobsAdd(_JobsOp, frozen=True, kw_only=True):
+class JobsAdd(MessageOptions, _JobsOp, frozen=True, kw_only=True):
     """Create mailing list ``name`` sending ``mes`` to ``phones`` (e-mail addresses with
     ``mail=1``). The send.php parameters given apply to every message of the list.
 
@@ -163,31 +165,8 @@ class JobsAdd(_JobsOp, frozen=True, kw_only=True):
     """
 
     name: str
-    phones: tuple[str, ...] | None = None
+    phones: Sequence[str] | None = None
     mes: str | None = None
-    sender: str | None = None
-    time: str | None = None
-    tz: int | None = None
-    translit: Literal[0, 1, 2] | None = None
-    tinyurl: Literal[0, 1] | None = None
-    period: Decimal | None = None
-    freq: int | None = None
-    flash: Literal[0, 1] | None = None
-    bin: Literal[0, 1, 2] | None = None
-    push: Literal[0, 1] | None = None
-    hlr: Literal[0, 1] | None = None
-    ping: Literal[0, 1] | None = None
-    mms: Literal[0, 1] | None = None
-    mail: Literal[0, 1] | None = None
-    soc: Literal[0, 1] | None = None
-    viber: Literal[0, 1] | None = None
-    fileurl: str | None = None
-    call: Literal[0, 1] | None = None
-    voice: str | None = None
-    param: str | None = None
-    subj: str | None = None
-    list_: str | None = msgspec.field(default=None, name="list")
-    valid: str | None = None
     sender2: str | None = None
     rpt: JobRepeat | None = None
     rptn: int | None = None

@@ -19,7 +19,7 @@ from smsc_proto.ops._checks import check_items, check_max_length, check_message_
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shapes import Shape
 
-__all__ = ["PhoneInfo", "Send", "SendCost", "SendCostResult", "SendResult"]
+__all__ = ["MessageOptions", "PhoneInfo", "Send", "SendCost", "SendCostResult", "SendResult"]
 
 MAX_TEXT = 1000
 
@@ -63,13 +63,12 @@ class SendCostResult(msgspec.Struct, frozen=True):
     phones: list[PhoneInfo] | None = None
 
 
-class _Message(Op, frozen=True, kw_only=True):
-    """The send.php parameters shared by a real send and a cost query."""
+class MessageOptions(Op, frozen=True, kw_only=True):
+    """The send.php parameters that shape each message: sender, schedule, lifetime, message
+    type flags, voice and e-mail details. A send takes them, and so does a mailing list
+    (``jobs.add``), which applies them to every message it sends."""
 
-    phones: Sequence[str] | None = None
-    mes: str | None = None
     list_: str | None = msgspec.field(default=None, name="list")
-    id: int | str | None = None
     sender: str | None = None
     translit: Literal[0, 1, 2] | None = None
     time: str | None = None
@@ -86,13 +85,21 @@ class _Message(Op, frozen=True, kw_only=True):
     call: Literal[0, 1] | None = None
     viber: Literal[0, 1] | None = None
     soc: Literal[0, 1] | None = None
-    tg: Literal[0, 1] | None = None
     subj: str | None = None
     fileurl: str | None = None
     voice: str | None = None
     param: str | None = None
     tinyurl: Literal[0, 1] | None = None
     valid: str | None = None
+
+
+class _Message(MessageOptions, frozen=True, kw_only=True):
+    """The send.php parameters shared by a real send and a cost query."""
+
+    phones: Sequence[str] | None = None
+    mes: str | None = None
+    id: int | str | None = None
+    tg: Literal[0, 1] | None = None
     maxsms: int | None = None
     op: Literal[0, 1] | None = None
     err: Literal[0, 1] | None = None
