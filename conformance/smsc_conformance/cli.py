@@ -41,9 +41,9 @@ def credentials_from_env(env: Mapping[str, str] | None = None) -> smsc_proto.Cre
     Credentials(apikey=<hidden>)
     """
     env = os.environ if env is None else env
-    apikey = env.get("SMSC_APIKEY")
-    if apikey:
-        return smsc_proto.Credentials(apikey=apikey)
+    key = env.get("SMSC_APIKEY")
+    if key:
+        return smsc_proto.Credentials(apikey=key)
     login, psw = env.get("SMSC_LOGIN"), env.get("SMSC_PSW")
     if login and psw:
         return smsc_proto.Credentials(login=login, psw=psw)
