@@ -40,10 +40,12 @@ class AsyncClient:
     """An asyncio client: pooled, TLS-verified, failing over between hosts. Use it from one
     event loop (its session is created lazily inside the running loop).
 
-    >>> from smsc_proto import Balance, Credentials
-    >>> async with AsyncClient(Credentials(apikey="...")) as client:  # doctest: +SKIP
-    ...     (await client.call(Balance())).balance
-    Decimal('250.80')
+    Example (against the real service, so not run as a doctest)::
+
+        from smsc_proto import Balance, Credentials
+
+        async with AsyncClient(Credentials(apikey="...")) as client:
+            (await client.call(Balance())).balance  # Decimal('250.80')
 
     Options as for ``smsc_urllib3.Client``; ``sleep`` is an async callable
     (default ``asyncio.sleep``).

@@ -53,10 +53,12 @@ _HANDSHAKE_REASONS = (
 class Client:
     """A thread-safe sync client: pooled, TLS-verified, failing over between hosts.
 
-    >>> from smsc_proto import Balance, Credentials
-    >>> with Client(Credentials(login="acme", psw="...")) as client:  # doctest: +SKIP
-    ...     client.call(Balance()).balance
-    Decimal('250.80')
+    Example (against the real service, so not run as a doctest)::
+
+        from smsc_proto import Balance, Credentials
+
+        with Client(Credentials(login="acme", psw="...")) as client:
+            client.call(Balance()).balance  # Decimal('250.80')
 
     Options: the ``PolicyConfig`` fields other than ``hosts`` (``max_attempts``, ``backoff``,
     ``max_backoff``, ``connect_timeout``, ``read_timeout``, ``rate_limits``,
