@@ -127,49 +127,32 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, 
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any], fmt: int | None = None) -> Op:
-        """Build from wire names and values (lists or comma-joined strings), as fixtures and
-        the CLI give them. Names the op does not model go to ``extra``."""
-        known = {f.encode_name for f in msgspec.structs.fields(cls)} - {"extra"}
-        # msgspec.convert checks types before __post_init__ runs: split "a,b" lists first.
-        lists = {
-            f.encode_name
-            for f, (_, _, is_list) in zip(msgspec.structs.fields(cls), _field_plan(cls), strict=True)
-            if is_list
-        }
-        # Dates come as the API writes them (`dd.mm.yyyy`), which msgspec does not read.
-        dates = {f.encode_name: f.type for f in msgspec.structs.fields(cls) if _date_kind(f.type)}
+        """Build from wire names and values (lists or comma-joined strings, API dates), as
+        fixtures and the CLI give them. Names the op does not model go to ``extra``.
+
+        >>> from smsc_proto import Send
+        >>> Send.from_params({"phones": "79991234567,79997654321", "mes": "Hi", "flash": True}, fmt=0)
+        Send(fmt=0, flash=1, phones=['79991234567', '79997654321'], mes='Hi')
+        """
+        names = {f.encode_name: f.name for f in msgspec.structs.fields(cls) if f.name != "extra"}
         fields: dict[str, Any] = {}
         extra: dict[str, str] = {}
         for name, given in params.items():
             value = int(given) if isinstance(given, bool) else given  # JSON true/false for 0/1
-            if name in known:
-                fields[name] = split_list(value) if name in lists and isinstance(value, (str, int)) else value
-                if name in dates:
-                    try:
-                        fields[name] = api_date(value, dates[name])
-                    except ConvertError as exc:
-                        raise InvalidOperation(cls.op_id, name, value, str(exc)) from None
-            elif name in dict(cls.command):
-                continue  # the op's own command flag, implied by the op
-            else:
+            if name in names:
+                fields[names[name]] = value
+            elif name not in dict(cls.command):  # the op's own command flag is implied
                 extra[name] = wire_value(value)
         if fmt is not None:
             fields["fmt"] = fmt
         if extra:
             fields["extra"] = extra
         try:
-            return msgspec.convert(fields, cls, strict=False)
-        except msgspec.ValidationError as exc:
-            # msgspec wraps what __post_init__ raised; that error already names the field.
-            cause = exc.__cause__ or exc.__context__
-            if isinstance(cause, InvalidOperation):
-                raise cause from None
-            text = str(exc)
-            if "at `$." in text:
-                field = text.rpartition("at `$.")[2].rstrip("`")
-            else:  # "Object missing required field `phone`"
-                field = text.rpartition("field `")[2].rstrip("`") if "field `" in text else ""
-            raise InvalidOperation(cls.op_id, field or "?", fields.get(field), _reason(exc)) from None
+            # __post_init__ converts and checks each value, naming the field it refuses.
+            return cls(**fields)
+        except TypeError as exc:  # "Missing required argument 'id'"
+            missing = str(exc).split("'")[1] if str(exc).count("'") >= 2 else "?"
+            raise InvalidOperation(cls.op_id, missing, None, "is required") from None
 
     # -- request -------------------------------------------------------------------------
 
