@@ -78,6 +78,7 @@ def _records(layout: Layout, body: str) -> list[str]:
 
 
 def _xml_value(value: Any) -> Any:
+    # Nested records and lists stay nested (`<phones><phone>..</phone></phones>` per item).
     if isinstance(value, dict):
         return {k: x for k, v in value.items() if (x := _xml_value(v)) is not None}
     if isinstance(value, list):
@@ -193,17 +194,12 @@ class Shape:
     def _wire_record(record: Mapping[str, Any]) -> dict[str, str]:
         return {k: t for k, v in record.items() if (t := wire_text(v)) is not None}
 
-    @staticmethod
-    def _xml_record(record: Mapping[str, Any]) -> dict[str, Any]:
-        # Nested records and lists stay nested (`<phones><phone>..</phone></phones>` per item).
-        return {k: x for k, v in record.items() if (x := _xml_value(v)) is not None}
-
     def _render_xml(self, records: list[Mapping[str, Any]]) -> str:
         if self.many:
             item = self.xml_item or "item"
-            inner = "\n".join(render_element(item, self._xml_record(r)) for r in records)
+            inner = "\n".join(render_element(item, _xml_value(dict(r))) for r in records)
             return f"<{self.xml_root or 'result'}>\n{inner}\n</{self.xml_root or 'result'}>"
-        record = self._xml_record(records[0])
+        record = _xml_value(dict(records[0]))
         if self.xml_root is None:
             return "\n".join(render_element(k, v) for k, v in record.items())
         if list(record) == [self.xml_root]:
