@@ -56,7 +56,7 @@ from smsc_proto.ops.op_templates import (
     TemplateStatus,
 )
 from smsc_proto.ops.ping import Ping
-from smsc_proto.ops.send import MessageOptions, PhoneInfo, Send, SendCost, SendCostResult, SendResult
+from smsc_proto.ops.send import PhoneInfo, Send, SendCost, SendCostResult, SendResult
 from smsc_proto.ops.status import Status, StatusDel, StatusResult
 from smsc_proto.paging import AfterIdPager, TaskPager
 from smsc_proto.policy import (
@@ -111,7 +111,6 @@ __all__ = [
     "JobsGet",
     "JobsGetAll",
     "MessageRejectedError",
-    "MessageOptions",
     "MessageStatus",
     "NotFoundError",
     "OkResult",

@@ -161,7 +161,7 @@ def _normalise(value: Any, tp: Any) -> Any:
                 raise ConvertError(f"not a number: {value!r}")
             return number
         if k.integer:
-            if stripped.lstrip("-").isdigit():
+            if stripped.isascii() and stripped.lstrip("-").isdigit():
                 return int(stripped)
             if not k.text:
                 raise ConvertError(f"not an integer: {value!r}")

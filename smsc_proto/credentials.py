@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 __all__ = ["Credentials"]
-
-_SECRET_NAMES: Final = frozenset({"psw", "apikey"})
 
 
 class Credentials:
@@ -82,7 +78,3 @@ class Credentials:
     def __reduce__(self) -> str | tuple[object, ...]:
         # Pickling would copy secrets into caches and queues unnoticed.
         raise TypeError("Credentials cannot be pickled")
-
-
-def is_secret_field(name: str) -> bool:
-    return name in _SECRET_NAMES

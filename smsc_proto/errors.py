@@ -151,7 +151,8 @@ class DecodeError(SmscProtoError):
 
 
 class TransportError(SmscProtoError):
-    """The HTTP exchange failed (connection, TLS, timeout, HTTP status with no answer)."""
+    """The HTTP exchange failed: connection, TLS, timeout, or a body cut off mid-read. (A
+    non-2xx answer without an API envelope is a ``DecodeError``: the server did answer.)"""
 
     def __init__(self, op: str, reason: str, *, sent: bool | None = None) -> None:
         self.op = op

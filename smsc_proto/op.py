@@ -55,6 +55,16 @@ COMMON_ERRORS: ErrorTable = {
     9: (RateLimitedError, "duplicate request, rate limit or too many concurrent connections"),
 }
 
+# Wire parameters the codec owns: `extra` may not set them (a second `psw` would override the
+# credentials and show in reprs; a `charset` would misdescribe the UTF-8 body).
+_RESERVED = {
+    "login": "credentials go in Credentials, never in extra",
+    "psw": "credentials go in Credentials, never in extra",
+    "apikey": "credentials go in Credentials, never in extra",
+    "fmt": "use the fmt field",
+    "charset": "requests are always UTF-8 (charset=utf-8)",
+}
+
 # Errors a decoder may meet on a malformed body; each becomes a DecodeError.
 _MALFORMED = (
     ShapeError,
@@ -117,6 +127,9 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, 
                 raise self.invalid(name, value, _reason(exc)) from None
             if converted is not getattr(self, name):
                 msgspec.structs.force_setattr(self, name, converted)
+        for name in self.extra or ():
+            if name in _RESERVED:
+                raise self.invalid("extra", name, _RESERVED[name])
         self.validate()
 
     def validate(self) -> None:
@@ -141,6 +154,8 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, 
             value = int(given) if isinstance(given, bool) else given  # JSON true/false for 0/1
             if name in names:
                 fields[names[name]] = value
+            elif name == "charset" and str(value).lower().replace("_", "-") in ("utf-8", "utf8"):
+                continue  # what every request says anyway
             elif name not in dict(cls.command):  # the op's own command flag is implied
                 extra[name] = wire_value(value)
         if fmt is not None:
@@ -167,16 +182,14 @@ class Op(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True, 
                 continue
             out.append((f.encode_name, wire_value(value)))
         out.append(("fmt", str(self.fmt)))
-        extra = self.extra or {}
-        if "charset" not in extra:
-            out.append(("charset", REQUEST_CHARSET))
-        out.extend((k, v) for k, v in extra.items() if k != "fmt")
+        out.append(("charset", REQUEST_CHARSET))
+        out.extend((self.extra or {}).items())
         return out
 
     @property
     def charset(self) -> str:
-        """The charset the answer was asked in (used when the answer names none)."""
-        return (self.extra or {}).get("charset", REQUEST_CHARSET)
+        """The charset the answer is asked in (used when the answer names none)."""
+        return REQUEST_CHARSET
 
     def request(self, credentials: Credentials) -> HttpRequest:
         """The POST to send; credentials go in the form body only."""

@@ -20,7 +20,9 @@ body and surface as errors; nothing here repeats them.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import urlsplit
 
 from smsc_proto.credentials import Credentials
@@ -139,6 +141,9 @@ class Call:
     config: PolicyConfig
     attempts: int = 0
     reasons: list[str] = field(default_factory=list)
+    # Hands back the rate-limit slot this call took, should the request never leave.
+    refund: Callable[[], None] | None = None
+    reached_server: bool = False
 
     def first(self) -> Attempt:
         return self._attempt()
@@ -161,10 +166,18 @@ class Call:
     def _can_retry(self) -> bool:
         return self.attempts < self.config.max_attempts
 
+    def _may_repeat(self) -> bool:
+        """Whether a request that may have reached the server can be sent again: it must be
+        idempotent, and not limited to one identical request a minute (jobs, documents,
+        mass status), where the repeat would only earn error 9 and hide the outcome."""
+        limit = self.op.limit()
+        return self.op.idempotent and (limit is None or limit.count > 1)
+
     def on_status(self, status: int) -> Proceed | Wait:
-        """The server answered ``status``: decode it, or (idempotent ops, transient
+        """The server answered ``status``: decode it, or (repeatable ops, transient
         statuses, attempts left) try again on the next host."""
-        if status in _RETRY_STATUSES and self.op.idempotent and self._can_retry():
+        self.reached_server = True
+        if status in _RETRY_STATUSES and self._may_repeat() and self._can_retry():
             self.reasons.append(f"HTTP {status}")
             return self._retry()
         return PROCEED
@@ -172,9 +185,13 @@ class Call:
     def on_failure(self, failure: Failure, reason: str) -> Wait | Fail:
         """The exchange failed before a status was read."""
         self.reasons.append(reason)
-        safe = failure is Failure.NOT_SENT or self.op.idempotent
+        if failure is Failure.MAYBE_SENT:
+            self.reached_server = True
+        safe = failure is Failure.NOT_SENT or self._may_repeat()
         if safe and self._can_retry():
             return self._retry()
+        if not self.reached_server and self.refund is not None:
+            self.refund()  # it never left: the API did not count it either
         sent = False if failure is Failure.NOT_SENT else None
         tried = "; ".join(self.reasons)
         note = "" if safe else " (not retried: the request may have reached the server)"
@@ -198,6 +215,7 @@ class CallPolicy:
         ``retry_after``) a request that would exceed the op's documented limit."""
         params = op.params()
         limit = op.limit() if self.config.rate_limits else None
+        refund = None
         if limit is not None:
             key = RateLimiter.key(op.op_id, limit, params)
             wait = self.limiter.acquire(key, limit, now)
@@ -210,4 +228,5 @@ class CallPolicy:
                     op.op_id,
                     retry_after=wait,
                 )
-        return Call(op, op.request(self.credentials), self.config)
+            refund = partial(self.limiter.release, key, now)
+        return Call(op, op.request(self.credentials), self.config, refund=refund)

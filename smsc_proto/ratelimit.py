@@ -23,6 +23,8 @@ class RateLimit:
     count: int
     per: float = 60.0
     identical: bool = True
+    # Ops counted together (documents.php: one invoice or act request of any kind a minute).
+    group: str | None = None
 
 
 class RateLimiter:
@@ -30,14 +32,16 @@ class RateLimiter:
 
     def __init__(self) -> None:
         self._seen: dict[str, deque[float]] = {}
+        self._longest = 0.0
 
     @staticmethod
     def key(op_id: str, limit: RateLimit, params: Iterable[tuple[str, str]]) -> str:
+        name = limit.group or op_id
         if not limit.identical:
-            return op_id
+            return name
         # A digest, so the limiter holds no parameter values (message texts, numbers).
         digest = hashlib.sha256(repr(sorted(params)).encode("utf-8")).hexdigest()
-        return f"{op_id}:{digest}"
+        return f"{name}:{digest}"
 
     def acquire(self, key: str, limit: RateLimit, now: float) -> float:
         window = self._seen.setdefault(key, deque())
@@ -46,11 +50,18 @@ class RateLimiter:
         if len(window) >= limit.count:
             return window[0] + limit.per - now
         window.append(now)
+        self._longest = max(self._longest, limit.per)
         self._prune(now)
         return 0.0
 
+    def release(self, key: str, stamp: float) -> None:
+        """Forget one request counted at ``stamp`` (it never reached the server)."""
+        window = self._seen.get(key)
+        if window is not None and stamp in window:
+            window.remove(stamp)
+
     def _prune(self, now: float) -> None:
-        # Bound memory: drop keys whose whole window has expired (at most one minute old).
+        # Bound memory: past 1024 keys, drop those whose windows have all expired.
         if len(self._seen) > 1024:
-            for key in [k for k, w in self._seen.items() if not w or w[-1] <= now - 3600]:
+            for key in [k for k, w in self._seen.items() if not w or w[-1] <= now - self._longest]:
                 del self._seen[key]

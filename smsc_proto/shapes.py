@@ -17,9 +17,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from smsc_proto.convert import wire_value
-from smsc_proto.formats.json import parse_json, render_json
+from smsc_proto.formats.json import render_json
 from smsc_proto.formats.text import Fields, Layout, LayoutError
-from smsc_proto.formats.xml import element_to_builtins, parse_xml, render_element
+from smsc_proto.formats.xml import element_to_builtins, render_element
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -113,17 +113,6 @@ class Shape:
         self.json_single_array = json_single_array
 
     # -- reading -------------------------------------------------------------------------
-
-    def parse(self, fmt: int, body: str) -> Any:
-        """Builtins (dict, or list of dicts when ``many``) from a body; ShapeError if none fit."""
-        stripped = body.strip()
-        if not stripped:
-            raise ShapeError("empty body")
-        if stripped[0] in "{[":
-            return self.from_json(parse_json(stripped))
-        if stripped[0] == "<":
-            return self.from_xml(parse_xml(stripped))
-        return self.from_text(fmt, stripped)
 
     def from_text(self, fmt: int, stripped: str) -> Any:
         """Records from a plain-text body, trying the asked fmt's layout first."""

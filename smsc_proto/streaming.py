@@ -23,9 +23,21 @@ MAX_BUFFERED_BYTES = 64 * 1024 * 1024
 
 
 class StreamDecoder(Protocol[T]):
-    def feed(self, chunk: bytes) -> list[T]: ...
+    """What ``op.stream_decoder(head)`` returns and a transport drives::
 
-    def close(self) -> list[T]: ...
+        decoder = op.stream_decoder(HttpResponse(status, headers))
+        for chunk in body_chunks:
+            yield from decoder.feed(chunk)
+        yield from decoder.close()
+    """
+
+    def feed(self, chunk: bytes) -> list[T]:
+        """The records completed by ``chunk`` (possibly none); raises SmscError/DecodeError."""
+        ...
+
+    def close(self) -> list[T]:
+        """The records left at the end of the body; raises DecodeError if it was cut short."""
+        ...
 
 
 class BufferedDecoder:

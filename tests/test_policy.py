@@ -119,3 +119,37 @@ def test_rate_limits_can_be_turned_off() -> None:
 def test_bad_config_is_refused_clearly(options: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         PolicyConfig(**options)  # type: ignore[arg-type]
+
+
+def test_a_request_that_never_left_gives_its_rate_limit_slot_back() -> None:
+    p = policy(max_attempts=2)
+    call = p.start(send(), 0.0)
+    call.first()
+    assert isinstance(call.on_failure(Failure.NOT_SENT, "connection refused"), Wait)
+    failed = call.on_failure(Failure.NOT_SENT, "connection refused")
+    assert isinstance(failed, Fail) and failed.error.sent is False  # type: ignore[attr-defined]
+    p.start(send(), 5.0)  # the same message again: the API never saw the first one
+
+
+def test_a_request_that_may_have_left_keeps_its_slot() -> None:
+    p = policy()
+    call = p.start(send(), 0.0)
+    call.first()
+    assert isinstance(call.on_failure(Failure.MAYBE_SENT, "read timeout"), Fail)
+    with pytest.raises(RateLimitedError):
+        p.start(send(), 5.0)
+
+
+def test_ops_limited_to_one_identical_request_are_not_repeated_once_sent() -> None:
+    from smsc_proto import JobsGet, Status
+
+    for op in (JobsGet(id=5), Status(phone=["79991234567", "79997654321"], id=[1, 2])):
+        call = policy().start(op, 0.0)
+        call.first()
+        assert isinstance(call.on_status(503), Proceed)  # a repeat would only earn error 9
+        call = policy().start(op, 0.0)
+        call.first()
+        assert isinstance(call.on_failure(Failure.MAYBE_SENT, "read timeout"), Fail)
+        call = policy().start(op, 0.0)
+        call.first()
+        assert isinstance(call.on_failure(Failure.NOT_SENT, "refused"), Wait)  # never arrived

@@ -382,7 +382,7 @@ def _split_fault(path: str) -> tuple[str, str, str]:
             raise ValueError(f"fault {kind!r}: bad argument {arg!r}") from None
         if kind == "stall" and not 0 <= number <= _MAX_STALL:
             raise ValueError(f"stall: 0..{_MAX_STALL:g} seconds")
-        if kind == "status" and (not arg.isdigit() or not 400 <= int(arg) <= 599):
+        if kind == "status" and (not (arg.isascii() and arg.isdigit()) or not 400 <= int(arg) <= 599):
             raise ValueError("status: an HTTP status 400..599")
     return kind, arg, "/" + "/".join(rest)
 

@@ -36,7 +36,7 @@ def _message_id(value: Any) -> int | str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     text = str(value).strip()
-    return int(text) if text.isdigit() else text
+    return int(text) if text.isascii() and text.isdigit() else text
 
 
 def _from_mapping(data: Any) -> ApiError | None:

@@ -17,7 +17,7 @@ def check_message_id(op: Op, field: str, value: int | str | None) -> None:
     """A client message id: 1..2147483647, or up to 40 of ``A-Z a-z 0-9 . - _``."""
     if value is None:
         return
-    if isinstance(value, int) or value.isdigit():
+    if isinstance(value, int) or (value.isascii() and value.isdigit()):
         # The API reads a digit string as the number it spells, so the range applies.
         if not 1 <= int(value) <= MAX_MESSAGE_ID:
             raise op.invalid(field, value, f"must be between 1 and {MAX_MESSAGE_ID}")

@@ -24,7 +24,7 @@ from smsc_proto.enums import OpenIntEnum
 from smsc_proto.errors import OperationFailedError, ParameterError
 from smsc_proto.formats.text import Fields, Pairs
 from smsc_proto.op import OK_SHAPE, ErrorTable, OkResult, Op
-from smsc_proto.ops._checks import check_max_length, check_not_empty, check_positive
+from smsc_proto.ops._checks import check_not_empty, check_positive
 from smsc_proto.ops.send import MessageOptions
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shapes import Shape
@@ -45,8 +45,6 @@ JOBS_ERRORS: ErrorTable = {
     3: (OperationFailedError, "error saving the record"),
     5: (ParameterError, "bad date format"),
 }
-
-MAX_TEXT = 1000
 
 
 class JobRepeat(OpenIntEnum):
@@ -182,13 +180,7 @@ class JobsAdd(MessageOptions, _JobsOp, frozen=True, kw_only=True):
 
     def validate(self) -> None:
         check_not_empty(self, "name", self.name)
-        if self.list_ is None:
-            check_not_empty(self, "phones", self.phones)
-            if self.mes is None and self.tpl is None:
-                raise self.invalid("mes", None, "is required unless 'tpl' or 'list' is given")
-        elif self.phones is not None or self.mes is not None:
-            raise self.invalid("list", "<list>", "replaces phones and mes; do not give both")
-        check_max_length(self, "mes", self.mes, MAX_TEXT)
+        self.check_message(self.phones, self.mes, text_from="tpl")
         check_positive(self, "tpl", self.tpl)
         if self.rptn is not None and self.rptn < 0:
             raise self.invalid("rptn", self.rptn, "must not be negative")

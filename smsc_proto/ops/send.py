@@ -92,6 +92,19 @@ class MessageOptions(Op, frozen=True, kw_only=True):
     tinyurl: Literal[0, 1] | None = None
     valid: str | None = None
 
+    def check_message(self, phones: Sequence[str] | None, mes: str | None, *, text_from: str = "") -> None:
+        """Recipients and text, or ``list`` instead of both; ``text_from`` names another
+        parameter that may supply the text (jobs: ``tpl``)."""
+        if self.list_ is None:
+            check_not_empty(self, "phones", phones)
+            check_items(self, "phones", phones)
+            if mes is None and not (text_from and getattr(self, text_from) is not None):
+                alternatives = f"'{text_from}' or 'list'" if text_from else "'list'"
+                raise self.invalid("mes", None, f"is required unless {alternatives} is given")
+        elif phones is not None or mes is not None:
+            raise self.invalid("list", "<list>", "replaces phones and mes; do not give both")
+        check_max_length(self, "mes", mes, MAX_TEXT)
+
 
 class _Message(MessageOptions, frozen=True, kw_only=True):
     """The send.php parameters shared by a real send and a cost query."""
@@ -112,14 +125,7 @@ class _Message(MessageOptions, frozen=True, kw_only=True):
     errors: ClassVar[ErrorTable] = SEND_ERRORS
 
     def validate(self) -> None:
-        if self.list_ is None:
-            check_not_empty(self, "phones", self.phones)
-            check_items(self, "phones", self.phones)
-            if self.mes is None:
-                raise self.invalid("mes", None, "is required unless 'list' is given")
-        elif self.phones is not None or self.mes is not None:
-            raise self.invalid("list", "<list>", "replaces phones and mes; do not give both")
-        check_max_length(self, "mes", self.mes, MAX_TEXT)
+        self.check_message(self.phones, self.mes)
         check_message_id(self, "id", self.id)
         if self.maxsms is not None and self.maxsms < 1:
             raise self.invalid("maxsms", self.maxsms, "must be at least 1")
