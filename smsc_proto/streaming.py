@@ -25,10 +25,10 @@ MAX_BUFFERED_BYTES = 64 * 1024 * 1024
 class StreamDecoder(Protocol[T]):
     """What ``op.stream_decoder(head)`` returns and a transport drives::
 
-        decoder = op.stream_decoder(HttpResponse(status, headers))
-        for chunk in body_chunks:
-            yield from decoder.feed(chunk)
-        yield from decoder.close()
+    decoder = op.stream_decoder(HttpResponse(status, headers))
+    for chunk in body_chunks:
+        yield from decoder.feed(chunk)
+    yield from decoder.close()
     """
 
     def feed(self, chunk: bytes) -> list[T]:

@@ -265,10 +265,17 @@ def test_any_body_gives_a_typed_outcome(
 
 
 def test_local_rate_limit_applies_to_downloads() -> None:
-    # No server needed: the fourth identical request within a minute is refused locally.
-    client = Client(CREDENTIALS, hosts=["http://127.0.0.1:9"], max_attempts=1)
-    with client, pytest.raises(RateLimitedError) as info:
-        for _ in range(4):
-            with contextlib.suppress(TransportError):
+    # Requests that never left (connection refused) are not counted: the API saw none.
+    with Client(CREDENTIALS, hosts=["http://127.0.0.1:9"], max_attempts=1) as refused:
+        for _ in range(5):
+            with pytest.raises(TransportError):
+                refused.call(DownloadsGetFile(id=41))
+    # Answered ones are: the fourth identical request within a minute is refused locally.
+    with LoopbackServer(lambda path, form: Reply(200, {"Content-Type": "text/csv"}, b"id;x\n1;2\n")) as srv:
+        with Client(CREDENTIALS, hosts=[srv.url]) as client:
+            for _ in range(3):
                 client.call(DownloadsGetFile(id=41))
+            with pytest.raises(RateLimitedError) as info:
+                client.call(DownloadsGetFile(id=41))
+        assert len(srv.requests) == 3
     assert info.value.retry_after is not None

@@ -56,11 +56,14 @@ def _dry() -> Iterator[str]:
 
 
 class _TextDecoder:
-    """Bytes to text, incrementally, by the response's charset or the requested one."""
+    """Bytes to text, incrementally, as ``http.body_text`` decodes a whole body: valid UTF-8
+    wins (a static ``charset=windows-1251`` header may sit on a UTF-8 body); on the first
+    invalid byte, the declared charset takes over (windows-1251 where UTF-8 was declared)."""
 
     def __init__(self, charset: str | None, requested: str) -> None:
-        self._charset = charset or _lookup(requested) or "utf-8"
-        # Strict UTF-8 may turn into windows-1251 on the first invalid byte; others replace.
+        declared = charset or _lookup(requested) or "utf-8"
+        self._fallback = "windows-1251" if declared == "utf-8" else declared
+        self._charset = declared if declared in ("utf-16", "utf-32") else "utf-8"
         self._strict = self._charset == "utf-8"
         self._decoder = codecs.getincrementaldecoder(self._charset)("strict" if self._strict else "replace")
         self._started = False
@@ -91,7 +94,7 @@ class _TextDecoder:
             # exc.object is the decoder's pending bytes plus ``data``: good up to exc.start.
             raw = bytes(exc.object)
             good = raw[: exc.start].decode("utf-8")
-            self._use("windows-1251", strict=False)
+            self._use(self._fallback, strict=False)
             return good + self._decoder.decode(raw[exc.start :], final)
 
     def _use(self, charset: str, *, strict: bool) -> None:
