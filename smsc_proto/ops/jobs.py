@@ -71,7 +71,19 @@ class JobCreated(msgspec.Struct, frozen=True):
     cost: Decimal | None = None
 
 
-class Job(msgspec.Struct, frozen=True):
+class _Recipients(msgspec.Struct, frozen=True, kw_only=True):
+    """A mailing list's recipients: ``phones``, or ``emails`` for a newsletter (``mail=1``)."""
+
+    phones: str | None = None
+    emails: str | None = None
+
+    @property
+    def recipients(self) -> str | None:
+        """``phones`` or, for an e-mail newsletter, ``emails``."""
+        return self.emails if self.phones is None else self.phones
+
+
+class Job(_Recipients, frozen=True):
     """One mailing list as ``jobs.get`` reports it.
 
     ``phones`` holds the recipients of an SMS list, ``emails`` those of an e-mail newsletter
@@ -89,8 +101,6 @@ class Job(msgspec.Struct, frozen=True):
     changed: dt.datetime | None = None
     need_date: dt.datetime | None = None
     last_sent: dt.datetime | None = None
-    phones: str | None = None
-    emails: str | None = None
     message: str | None = None
     format: int | None = None
     validity: int | None = None
@@ -102,13 +112,8 @@ class Job(msgspec.Struct, frozen=True):
     sms_sent: int | None = None
     sms_ok: int | None = None
 
-    @property
-    def recipients(self) -> str | None:
-        """``phones`` or, for an e-mail newsletter, ``emails``."""
-        return self.emails if self.phones is None else self.phones
 
-
-class JobSummary(msgspec.Struct, frozen=True):
+class JobSummary(_Recipients, frozen=True):
     """One mailing list in the ``jobs.get_all`` list; ``sms_sent``/``sms_ok`` in fmt=3 only."""
 
     id: int
@@ -116,8 +121,6 @@ class JobSummary(msgspec.Struct, frozen=True):
     changed: dt.datetime | None = None
     need_date: dt.datetime | None = None
     last_sent: dt.datetime | None = None
-    phones: str | None = None
-    emails: str | None = None
     message: str | None = None
     phones_cnt: int | None = None
     cost: Decimal | None = None
@@ -126,11 +129,6 @@ class JobSummary(msgspec.Struct, frozen=True):
     format: int | None = None
     sms_sent: int | None = None
     sms_ok: int | None = None
-
-    @property
-    def recipients(self) -> str | None:
-        """``phones`` or, for an e-mail newsletter, ``emails``."""
-        return self.emails if self.phones is None else self.phones
 
 
 class _JobsOp(Op, frozen=True, kw_only=True):
