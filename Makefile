@@ -34,7 +34,7 @@ fuzz: $(STAMP)
 	$(PY) fuzz/run_all.py --runs $(FUZZ_RUNS)
 
 bench: $(STAMP)
-	$(PY) benchmarks/run_all.py
+	$(PY) benchmarks/run_benchmarks.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,93 +1,81 @@
-"""Decode speed of the codec against the bare parse of the same bodies, in one run.
+"""Decode speed against the floor: a 10,000-record ``jobs.get_all`` answer in each fmt, in one run.
 
-    python benchmarks/bench_decode.py [--seconds 0.5]
+    python benchmarks/bench_decode.py [--records 10000] [--rounds 9]
 
-For each (op, fmt) it times ``op.decode(response)`` (charset, envelope sniffing, layout,
-typing into structs) and a baseline that only splits or parses the same body without typing
-(``msgspec.json.decode`` for JSON, lxml for XML, ``str.split`` for text), and prints the ratio.
-The ratio is the cost of the codec's guarantees per answer; both sides run on this machine now.
+For each fmt, ``JobsGetAll(fmt=...).decode(response)`` (charset, sniffing, envelope, layout,
+typed ``JobSummary`` structs with dates and Decimal money) against the floor of floors.py
+(msgspec, lxml or ``str.split`` into a Struct with the dates parsed). Both sides decode the
+same body; the codec's records are checked against the floor's first. Measures alternate and
+the best of ``--rounds`` is kept for each. Goal: every ratio at most 1.5.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Callable
-from functools import partial
+from pathlib import Path
+from typing import Any
 
-import msgspec
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from smsc_proto import Balance, HttpResponse, Op, Send, Status
+from floors import FLOORS, bodies
 
-JSON = {"Content-Type": "application/json; charset=utf-8"}
-TEXT = {"Content-Type": "text/plain; charset=utf-8"}
+from smsc_proto import HttpResponse, JobsGetAll
+from smsc_proto.op import Fmt
 
-STATUS_ALL1 = (
-    "Status = 1, check_time = 10.10.2010 10:10:10, err = 0, send_date = 10.10.2010 10:09:00, "
-    "phone = 79991234567, cost = 1.40, sender_id = SMSC, status_name = Delivered, "
-    "message = Hello, world, comment = , type = 0"
-)
-MULTI = "\n".join(f"1,1286524541,0,{i},7999123{i:04d}" for i in range(200))
-
-CASES: list[tuple[str, Op, dict[str, str], bytes]] = [
-    ("send fmt=3", Send(phones=["79991234567"], mes="hi"), JSON, b'{\n"id": 33,\n"cnt": 1\n}'),
-    ("send fmt=0", Send(phones=["79991234567"], mes="hi", fmt=0), TEXT, b"OK - 1 SMS, ID - 1234"),
-    ("balance fmt=1", Balance(fmt=1), TEXT, b"1871.62"),
-    ("balance fmt=2", Balance(fmt=2), TEXT, b"<balance>1871.62</balance>"),
-    ("status all=1 fmt=0", Status(phone=["7999"], id=[1], all=1, fmt=0), TEXT, STATUS_ALL1.encode()),
-    (
-        "status 200 ids fmt=1",
-        Status(phone=[f"7999123{i:04d}" for i in range(200)], id=list(range(1, 201)), fmt=1),
-        TEXT,
-        MULTI.encode(),
-    ),
-]
+GOAL = 1.5
+FMTS: tuple[Fmt, ...] = (3, 2, 1, 0)
 
 
-def baseline_for(body: bytes) -> Callable[[], object]:
-    text = body.decode()
-    if text.startswith(("{", "[")):
-        return lambda: msgspec.json.decode(body)
-    if text.startswith("<"):
-        from lxml import etree
-
-        return lambda: etree.fromstring(body)
-    return lambda: [line.split(",") for line in text.splitlines()]
-
-
-def rate(fn: Callable[[], object], seconds: float) -> float:
-    """Calls per second, best of three timed batches."""
-    n = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(n):
-            fn()
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds / 3:
-            break
-        n *= 2
-    best = elapsed
-    for _ in range(2):
-        start = time.perf_counter()
-        for _ in range(n):
-            fn()
-        best = min(best, time.perf_counter() - start)
-    return n / best
+def best_of(measures: dict[str, Callable[[], Any]], rounds: int) -> dict[str, float]:
+    best = dict.fromkeys(measures, float("inf"))
+    for _ in range(rounds):
+        for name, run in measures.items():
+            start = time.perf_counter()
+            run()
+            best[name] = min(best[name], time.perf_counter() - start)
+    return best
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=0.5)
+def same_records(fmt: Fmt, body: bytes) -> None:
+    """The codec yields what the floor yields, record by record."""
+    ours = JobsGetAll(fmt=fmt).decode(HttpResponse(200, {"Content-Type": "text/plain; charset=utf-8"}, body))
+    floor = FLOORS[fmt](body)
+    assert len(ours) == len(floor), (fmt, len(ours), len(floor))
+    for mine, (job, changed, need_date, last_sent) in zip(ours, floor, strict=True):
+        assert (mine.id, mine.name, mine.phones, mine.message) == (job.id, job.name, job.phones, job.message)
+        assert (mine.changed, mine.need_date, mine.last_sent) == (changed, need_date, last_sent)
+        assert (mine.cost, mine.phones_cnt, mine.status) == (job.cost, job.phones_cnt, job.status)
+
+
+def _measures(fmt: Fmt, body: bytes) -> dict[str, Callable[[], Any]]:
+    op = JobsGetAll(fmt=fmt)
+    response = HttpResponse(200, {"Content-Type": "text/plain; charset=utf-8"}, body)
+    floor = FLOORS[fmt]
+    return {"floor": lambda: floor(body), "codec": lambda: op.decode(response)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
-    print(f"{'case':24} {'decode/s':>12} {'bare parse/s':>14} {'ratio':>8}")
-    for name, op, headers, body in CASES:
-        response = HttpResponse(200, headers, body)
-        op.decode(response)  # fail early if the case itself is wrong
-        codec = rate(partial(op.decode, response), args.seconds)
-        bare = rate(baseline_for(body), args.seconds)
-        print(f"{name:24} {codec:12,.0f} {bare:14,.0f} {bare / codec:7.1f}x")
-    print("ratio = how many times slower typed decoding is than the bare parse of the same body")
+    failed = False
+    print(f"jobs.get_all, {args.records:,} records")
+    print(f"{'fmt':5} {'floor ms':>9} {'codec ms':>9} {'ratio':>6}  goal <= {GOAL}")
+    all_bodies = bodies(args.records)
+    for fmt in FMTS:
+        body = all_bodies[fmt]
+        same_records(fmt, body)
+        best = best_of(_measures(fmt, body), args.rounds)
+        ratio = best["codec"] / best["floor"]
+        failed |= ratio > GOAL
+        verdict = "PASS" if ratio <= GOAL else "FAIL"
+        print(f"{fmt:<5} {best['floor'] * 1e3:9.1f} {best['codec'] * 1e3:9.1f} {ratio:6.2f}  {verdict}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

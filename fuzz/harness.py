@@ -3,8 +3,11 @@
 The per-op scripts (``fuzz/fuzz_send.py``...) call ``main(op_id, sys.argv)``. Each input is
 split into (fmt, Content-Type, HTTP status, op instance, chunk size, body) (fuzz/inputs.py)
 and given to the op's ``decode`` and to its stream decoder in chunks. Anything raised but
-``SmscError``/``DecodeError`` crashes the harness, and so does a result of the wrong type
-or a stream that yields other records than ``decode`` returns. Started without a corpus
+``SmscError``/``DecodeError`` crashes the harness (the codec turns only a malformed body into
+``DecodeError``: a ``TypeError``, ``KeyError``... escaping it is a bug), and so does a result
+that is not of ``op.result_type``, a stream that yields other records than ``decode``
+returns, or an input that takes more than ``SLOW_SECONDS`` to decode either way (decoders
+must be linear-time; libFuzzer's own ``-timeout`` is only a backstop). Started without a corpus
 directory, the harness writes and uses ``fuzz/corpus-<name>/`` seeded from the fixtures::
 
     python fuzz/fuzz_send.py -atheris_runs=50000
@@ -13,6 +16,7 @@ directory, the harness writes and uses ``fuzz/corpus-<name>/`` seeded from the f
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +28,15 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 
-__all__ = ["main", "make_target"]
+__all__ = ["SLOW_SECONDS", "SlowInput", "main", "make_target"]
+
+# The most one input may take to decode, whole or streamed, even under instrumentation (an
+# input is at most a few kilobytes: a linear decoder takes milliseconds).
+SLOW_SECONDS = 1.0
+
+
+class SlowInput(AssertionError):
+    """An input took longer than the limit to decode: a decoder is not linear-time."""
 
 
 def _import_instrumented() -> None:
@@ -43,21 +55,31 @@ def _import_instrumented() -> None:
             importlib.import_module(module.name)
 
 
-def make_target(op_id: str) -> Callable[[bytes], None]:
-    """The ``TestOneInput`` of ``op_id``: decode one fuzzed response, whole and streamed."""
-    from op_samples import build_op, matches_result_kind, op_variants, records_of
+def make_target(op_id: str, slow_seconds: float = SLOW_SECONDS) -> Callable[[bytes], None]:
+    """The ``TestOneInput`` of ``op_id``: decode one fuzzed response, whole and streamed;
+    an input taking more than ``slow_seconds`` to decode either way raises ``SlowInput``."""
+    from op_samples import build_op, op_variants, records_of, result_type_problem
 
     from smsc_proto import DecodeError, HttpResponse, SmscError
 
     codec_errors = (SmscError, DecodeError)
-    variants = [params for _, params in op_variants(op_id)]
-    ops: dict[tuple[int, int], Op | None] = {}
+    variants = op_variants(op_id)
+    ops: dict[tuple[int, int], Op[Any] | None] = {}
 
-    def op_for(variant: int, fmt: int) -> Op | None:
+    def op_for(variant: int, fmt: int) -> Op[Any] | None:
         key = (variant % len(variants), fmt)
         if key not in ops:
-            ops[key] = build_op(op_id, variants[key[0]], fmt)
+            ops[key] = build_op(variants[key[0]], fmt)
         return ops[key]
+
+    def check_time(started: float, how: str, op: Op[Any], body: bytes) -> None:
+        took = time.perf_counter() - started
+        if took > slow_seconds:
+            raise SlowInput(
+                f"{op_id}: SLOW INPUT: decoding a {len(body)}-byte body {how} took {took:.2f}s "
+                f"(limit {slow_seconds:g}s; decoders must be linear-time) for {op!r}; "
+                f"body starts {body[:120]!r}"
+            )
 
     def target(data: bytes) -> None:
         parsed = decode(data)
@@ -69,24 +91,34 @@ def make_target(op_id: str) -> Callable[[bytes], None]:
             return
         result: Any = None
         decoded = True
+        started = time.perf_counter()
         try:
             result = op.decode(HttpResponse(status, headers, body))
         except codec_errors:
             decoded = False
-        if decoded and not matches_result_kind(op, result):
-            raise AssertionError(f"{op_id}: decoded {result!r}, not a {op.result_kind()!r}")
+        check_time(started, "whole", op, body)
+        if decoded:
+            problem = result_type_problem(op, result)
+            if problem is not None:
+                raise AssertionError(f"{op_id}: decoded {result!r}, not a {op.result_type!r}: {problem}")
 
         streamed: list[Any] = []
+        refused = False
+        started = time.perf_counter()
         try:
             decoder = op.stream_decoder(HttpResponse(status, headers, b""))
             for piece in chunks(body, chunk):
                 streamed.extend(decoder.feed(piece))
             streamed.extend(decoder.close())
         except codec_errors:
+            refused = True
+        check_time(started, f"in chunks of {chunk or len(body)} bytes", op, body)
+        if refused:
             return
         for record in streamed:
-            if not matches_result_kind(op, record, record=True):
-                raise AssertionError(f"{op_id}: streamed {record!r}, not a {op.result_kind()!r}")
+            problem = result_type_problem(op, record, record=True)
+            if problem is not None:
+                raise AssertionError(f"{op_id}: streamed {record!r}, not of {op.result_type!r}: {problem}")
         if decoded and streamed != records_of(result):
             raise AssertionError(f"{op_id}: stream gave {streamed!r}, decode {result!r}")
 

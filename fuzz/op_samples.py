@@ -2,9 +2,10 @@
 the property tests (tests/property_support.py).
 
 Everything is generic over ``OPS``: an op added later is covered as soon as it is registered.
-Instances come from the conformance fixtures (``OPS[op].from_params(input, fmt)``) and, so
-that an op without fixtures is still covered, from parameters synthesised from the op's own
-field types. Example::
+Instances come from the conformance fixtures (``OPS[op].from_params(input, fmt)``, which may
+build another class of the op id: ``status`` with several ids is a ``StatusBatch``) and, so
+that an op without fixtures is still covered, from parameters synthesised from the field
+types of every class registered under the op id. Example::
 
     for sample in op_samples():
         sample.op.decode(HttpResponse(200, {}, b"OK"))
@@ -13,6 +14,7 @@ field types. Example::
 from __future__ import annotations
 
 import base64
+import collections.abc
 import datetime as dt
 import enum
 import json
@@ -25,9 +27,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import msgspec.inspect as mi
 
-from smsc_proto import OPS, InvalidOperation, Op
+from smsc_proto import OPS, HttpResponse, InvalidParameter, Op
 from smsc_proto.http import charset_of
 
 __all__ = [
@@ -35,15 +38,20 @@ __all__ = [
     "FixtureCase",
     "Sample",
     "Seed",
+    "Variant",
     "build_op",
-    "matches_result_kind",
-    "records_of",
+    "is_file_op",
     "load_fixtures",
+    "result_type_problem",
+    "op_classes",
     "op_samples",
     "op_variants",
+    "records_of",
+    "result_fields",
     "seed_bodies",
     "synth_params",
     "synth_result",
+    "type_problem",
     "variant_of",
 ]
 
@@ -75,7 +83,7 @@ class Sample:
     label: str
     op_id: str
     fmt: int
-    op: Op
+    op: Op[Any]
     # Index of the op's parameters in ``op_variants(op_id)``.
     variant: int
 
@@ -118,11 +126,11 @@ def load_fixtures(root: Path = FIXTURES_DIR) -> tuple[FixtureCase, ...]:
     return tuple(cases)
 
 
-def build_op(op_id: str, params: Mapping[str, Any], fmt: int) -> Op | None:
-    """``OPS[op_id].from_params(params, fmt)``, or None when those parameters are refused."""
+def build_op(variant: Variant, fmt: int) -> Op[Any] | None:
+    """The op ``variant`` describes, asking for ``fmt``; None when its parameters are refused."""
     try:
-        return OPS[op_id].from_params(params, fmt)
-    except (InvalidOperation, ValueError, TypeError):
+        return variant.cls.from_params(variant.params, fmt)
+    except (InvalidParameter, ValueError, TypeError):
         return None
 
 
@@ -186,13 +194,13 @@ def _optional(field: mi.Field) -> bool:
     return not isinstance(field.type, mi.NoneType)
 
 
-def _param_fields(cls: type[Op]) -> dict[str, mi.Field]:
+def _param_fields(cls: type[Op[Any]]) -> dict[str, mi.Field]:
     info = mi.type_info(cls)
     assert isinstance(info, mi.StructType)
     return {f.encode_name: f for f in info.fields if f.name not in ("fmt", "extra")}
 
 
-def synth_params(cls: type[Op]) -> dict[str, Any] | None:
+def synth_params(cls: type[Op[Any]]) -> dict[str, Any] | None:
     """Wire parameters ``cls`` accepts: its required fields, then whatever its validation
     asks for, one field at a time. None when no such set is found."""
     fields = _param_fields(cls)
@@ -200,7 +208,7 @@ def synth_params(cls: type[Op]) -> dict[str, Any] | None:
     for _ in range(len(fields) + 1):
         try:
             cls.from_params(params, 3)
-        except InvalidOperation as exc:
+        except InvalidParameter as exc:
             named = [n.strip() for n in exc.field.replace(" or ", ",").split(",")]
             missing = [n for n in named if n in fields and n not in params]
             if not missing:
@@ -229,62 +237,104 @@ def _param_value(t: mi.Type) -> Any:
 # -- samples ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Variant:
+    """One set of parameters of an op id: ``cls.from_params(params, fmt)`` builds it. ``cls``
+    is ``OPS[op_id]`` for fixture inputs (its ``from_params`` may build another class of the
+    op id) and each class registered under the op id for synthesised ones."""
+
+    source: str
+    cls: type[Op[Any]]
+    params: Mapping[str, Any]
+
+
+def _subclasses(cls: type) -> Iterator[type]:
+    sub: type
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
 @cache
-def op_variants(op_id: str) -> tuple[tuple[str, Mapping[str, Any]], ...]:
-    """Distinct (source, parameters) for ``op_id``: fixture inputs first, then synthesised."""
+def op_classes(op_id: str) -> tuple[type[Op[Any]], ...]:
+    """Every op class declaring ``op_id`` (``OPS[op_id]`` first): ``status`` has ``Status``
+    and ``StatusBatch``."""
+    first = OPS[op_id]
+    found: dict[type[Op[Any]], None] = {first: None}
+    for cls in _subclasses(Op):
+        if cls.__dict__.get("op_id") == op_id:
+            found[cls] = None
+    return tuple(found)
+
+
+def _key(cls: type, params: Mapping[str, Any]) -> str:
+    return f"{cls.__qualname__}:{json.dumps(params, sort_keys=True, default=str)}"
+
+
+@cache
+def op_variants(op_id: str) -> tuple[Variant, ...]:
+    """Distinct parameter sets of ``op_id``: fixture inputs first, then synthesised ones (one
+    per class of the op id)."""
     seen: set[str] = set()
-    out: list[tuple[str, Mapping[str, Any]]] = []
-    candidates: list[tuple[str, Mapping[str, Any] | None]] = [
-        (case.name.removesuffix(".json"), case.input) for case in load_fixtures() if case.op_id == op_id
+    out: list[Variant] = []
+    main = OPS[op_id]
+    candidates: list[tuple[str, type[Op[Any]], Mapping[str, Any] | None]] = [
+        (case.name.removesuffix(".json"), main, case.input) for case in load_fixtures() if case.op_id == op_id
     ]
-    candidates.append(("synth", synth_params(OPS[op_id])))
-    for source, params in candidates:
+    for cls in op_classes(op_id):
+        source = "synth" if cls is main else f"synth-{cls.__name__}"
+        candidates.append((source, cls, synth_params(cls)))
+    for source, cls, params in candidates:
         if params is None:
             continue
-        key = json.dumps(params, sort_keys=True, default=str)
+        key = _key(cls, params)
         if key in seen:
             continue
         seen.add(key)
-        out.append((source, params))
+        out.append(Variant(source, cls, params))
     return tuple(out)
 
 
 def variant_of(op_id: str, params: Mapping[str, Any]) -> int:
-    """The index of ``params`` in ``op_variants(op_id)`` (0 when absent)."""
-    key = json.dumps(params, sort_keys=True, default=str)
-    for index, (_, known) in enumerate(op_variants(op_id)):
-        if json.dumps(known, sort_keys=True, default=str) == key:
+    """The index of the fixture parameters ``params`` in ``op_variants(op_id)`` (0 when absent)."""
+    key = _key(OPS[op_id], params)
+    for index, variant in enumerate(op_variants(op_id)):
+        if _key(variant.cls, variant.params) == key:
             return index
     return 0
 
 
-def _shape_key(op: Op) -> tuple[Any, ...]:
-    # Instances whose decoding depends on nothing but (fmt, shape, result kind) are one sample.
-    try:
-        shape = op.result_shape()
-        kind = op.result_kind()
-    except Exception:
+def is_file_op(op: Op[Any]) -> bool:
+    """A file op (documents, downloads.get_file): it decodes bytes and has no record shape."""
+    from smsc_proto import FileOp
+
+    return isinstance(op, FileOp)
+
+
+def _shape_key(op: Op[Any]) -> tuple[Any, ...]:
+    # Instances whose decoding depends on nothing but (fmt, shape, result type) are one sample.
+    if is_file_op(op):
         return (type(op), op.fmt, repr(op))
-    return (type(op), op.fmt, id(shape), repr(kind))
+    return (type(op), op.fmt, id(op.result_shape()), repr(op.result_type))
 
 
 @cache
 def op_samples() -> tuple[Sample, ...]:
-    """One sample per distinct (op id, fmt, result shape), over every op in ``OPS``."""
+    """One sample per distinct (op id, fmt, class, result shape), over every op in ``OPS``."""
     samples: list[Sample] = []
     for op_id in OPS:
         seen: set[tuple[Any, ...]] = set()
         for fmt in FMTS:
             count = 0
-            for variant, (source, params) in enumerate(op_variants(op_id)):
-                op = build_op(op_id, params, fmt)
+            for index, variant in enumerate(op_variants(op_id)):
+                op = build_op(variant, fmt)
                 if op is None:
                     continue
                 key = _shape_key(op)
                 if key in seen:
                     continue
                 seen.add(key)
-                samples.append(Sample(f"{op_id}-fmt{fmt}-params:{source}", op_id, fmt, op, variant))
+                samples.append(Sample(f"{op_id}-fmt{fmt}-params:{variant.source}", op_id, fmt, op, index))
                 count += 1
                 if count >= MAX_VARIANTS:
                     break
@@ -295,10 +345,10 @@ def samples_for(op_id: str) -> list[Sample]:
     return [s for s in op_samples() if s.op_id == op_id]
 
 
-def _renders(op: Op, fmt: int) -> Iterator[str]:
+def _renders(op: Op[Any], fmt: int) -> Iterator[HttpResponse]:
     for full in (False, True):
         try:
-            yield op.render(synth_result(op.result_kind(), full=full), fmt)
+            yield op.render(synth_result(op.result_type, full=full), fmt)
         except Exception:
             continue
     for code, message_id in ((1, None), (2, None), (3, 1234), (9, None), (7, "abc.1")):
@@ -317,24 +367,39 @@ class Seed:
 
 
 def seed_bodies(op_id: str) -> list[Seed]:
-    """The fixtures' responses, then rendered results and error envelopes of every sample
-    of ``op_id`` in every fmt."""
+    """The fixtures' responses, then rendered results (files, for file ops) and error
+    envelopes of every sample of ``op_id`` in every fmt, with the headers ``render`` gives."""
     out: list[Seed] = []
     for case in load_fixtures():
         if case.op_id == op_id:
             out.append(Seed(case.fmt, case.headers, case.status, variant_of(op_id, case.input), case.body))
-    headers = {"Content-Type": "text/plain; charset=utf-8"}
     seen: set[bytes] = {seed.body for seed in out}
     for sample in samples_for(op_id):
-        for text in _renders(sample.op, sample.fmt):
-            body = text.encode("utf-8")
-            if body not in seen:
-                seen.add(body)
-                out.append(Seed(sample.fmt, headers, 200, sample.variant, body))
+        for response in _renders(sample.op, sample.fmt):
+            if response.body not in seen:
+                seen.add(response.body)
+                out.append(
+                    Seed(sample.fmt, dict(response.headers), response.status, sample.variant, response.body)
+                )
     return out
 
 
 # -- what a decoder may return ---------------------------------------------------------------
+
+
+def result_fields(result_type: Any) -> list[str]:
+    """The wire names of the members of a result struct (or of the items of a list of them),
+    nested structs included; none for anything else (a file's rows)."""
+    tp = _item_type(result_type)
+    if not (isinstance(tp, type) and issubclass(tp, msgspec.Struct)):
+        return []
+    names: list[str] = []
+    for f in msgspec.structs.fields(tp):
+        names.append(f.encode_name)
+        for member in typing.get_args(f.type) or (f.type,):
+            if member is not tp:
+                names.extend(n for n in result_fields(member) if n not in names)
+    return names
 
 
 def records_of(result: Any) -> list[Any]:
@@ -342,34 +407,73 @@ def records_of(result: Any) -> list[Any]:
     return list(result) if isinstance(result, list) else [result]
 
 
-def _item_kind(kind: Any) -> Any:
-    if typing.get_origin(kind) in (list, tuple):
-        args = typing.get_args(kind)
+def _item_type(tp: Any) -> Any:
+    if typing.get_origin(tp) in (list, tuple, collections.abc.Sequence):
+        args = typing.get_args(tp)
         return args[0] if args else Any
-    return kind
+    return tp
 
 
-def _is_instance(value: Any, kind: Any) -> bool:
-    if kind is Any:
-        return True
-    origin = typing.get_origin(kind)
-    if origin in (list, tuple):
-        item = _item_kind(kind)
-        return isinstance(value, origin) and all(_is_instance(v, item) for v in value)
+def type_problem(value: Any, tp: Any, where: str = "result") -> str | None:
+    """Why ``value`` is not a valid value of ``tp`` (None when it is), looking inside structs,
+    lists and dicts: each struct field must hold its declared type, an ``int`` is no
+    ``bool``, a ``date`` no ``datetime``, and a ``Decimal`` is finite (an amount)."""
+    if tp is Any:
+        return None
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return type_problem(value, typing.get_args(tp)[0], where)
     if origin is typing.Union or origin is types.UnionType:
-        return any(_is_instance(value, k) for k in typing.get_args(kind))
+        problems = [type_problem(value, member, where) for member in typing.get_args(tp)]
+        return None if None in problems else f"{where}: {value!r} is none of {tp!r}"
     if origin is typing.Literal:
-        return value in typing.get_args(kind)
+        allowed = typing.get_args(tp)
+        ok = any(value == a and type(value) is type(a) for a in allowed)
+        return None if ok else f"{where}: {value!r} is not one of {allowed!r}"
+    if origin in (list, tuple, collections.abc.Sequence):
+        expected = list if origin is collections.abc.Sequence else origin
+        if not isinstance(value, expected):
+            return f"{where}: {type(value).__name__} is not a {expected.__name__}"
+        item = _item_type(tp)
+        for i, v in enumerate(value):
+            problem = type_problem(v, item, f"{where}[{i}]")
+            if problem is not None:
+                return problem
+        return None
+    if origin is dict:
+        if not isinstance(value, dict):
+            return f"{where}: {type(value).__name__} is not a dict"
+        key_type, value_type = typing.get_args(tp) or (Any, Any)
+        for k, v in value.items():
+            problem = type_problem(k, key_type, f"{where} key")
+            problem = problem or type_problem(v, value_type, f"{where}[{k!r}]")
+            if problem is not None:
+                return problem
+        return None
     if origin is not None:
-        return isinstance(value, origin)
-    return isinstance(value, kind)
+        return None if isinstance(value, origin) else f"{where}: {value!r} is not a {tp!r}"
+    if tp is type(None):
+        return None if value is None else f"{where}: {value!r} is not None"
+    if not isinstance(value, tp):
+        return f"{where}: {type(value).__name__} {value!r} is not a {getattr(tp, '__name__', tp)}"
+    if tp is int and isinstance(value, bool):
+        return f"{where}: bool {value!r} is not an int"
+    if tp is dt.date and isinstance(value, dt.datetime):
+        return f"{where}: datetime {value!r} is not a date"
+    if tp is Decimal and not value.is_finite():
+        return f"{where}: {value!r} is not a finite amount"
+    if isinstance(value, msgspec.Struct):
+        for f in msgspec.structs.fields(value):
+            problem = type_problem(getattr(value, f.name), f.type, f"{where}.{f.name}")
+            if problem is not None:
+                return problem
+    return None
 
 
-def matches_result_kind(op: Op, value: Any, *, record: bool = False) -> bool:
-    """Whether ``value`` (a whole result, or with ``record`` one streamed record) has the
-    op's type. ``result_kind()`` is what the shared text path decodes; an op whose
-    ``decode`` wraps more around it (documents: JSON part + PDF) returns ``result_type``."""
-    kinds = [op.result_kind(), op.result_type]
-    if record:
-        kinds += [_item_kind(k) for k in kinds]
-    return any(_is_instance(value, k) for k in kinds)
+def result_type_problem(op: Op[Any], value: Any, *, record: bool = False) -> str | None:
+    """Why ``value`` (a whole result, or with ``record`` one streamed record) is not of
+    ``op.result_type``; None when it is."""
+    tp = op.result_type
+    if record and typing.get_origin(tp) is list:
+        tp = _item_type(tp)
+    return type_problem(value, tp)

@@ -92,15 +92,17 @@ def _dict_entry(token: str) -> str:
 
 
 def write_dict(op_id: str) -> Path:
-    """A libFuzzer dictionary: shared tokens plus the op's own keys and tags."""
-    from op_samples import samples_for
+    """A libFuzzer dictionary: shared tokens plus the op's own keys and tags, and the
+    member names of its result type."""
+    from op_samples import is_file_op, result_fields, samples_for
 
     tokens = set(_TOKENS)
     for sample in samples_for(op_id):
-        try:
-            shape = sample.op.result_shape()
-        except Exception:
-            continue
+        for name in result_fields(sample.op.result_type):
+            tokens.update({f'"{name}": ', f"<{name}>"})
+        if is_file_op(sample.op):
+            continue  # a file: no record shape
+        shape = sample.op.result_shape()
         for tag in (shape.xml_root, shape.xml_item):
             if tag:
                 tokens.update({f"<{tag}>", f"</{tag}>"})

@@ -4,17 +4,24 @@ Build an op, turn it into a request, feed back the response::
 
     op = Send(phones=["79991234567"], mes="Hello")
     request = op.request(Credentials(login="acme", psw="..."))
-    result = op.decode(HttpResponse(200, {"Content-Type": "application/json"}, body))
+    result = op.decode(HttpResponse(200, {"Content-Type": "application/json"}, body))  # SendResult
+
+The ops of each area, the call policy and the pagers load on first use (``_LAZY``), so that
+``import smsc_proto`` stays light; to mypy and IDEs every name is here as usual.
 """
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from smsc_proto._version import __version__
 from smsc_proto.credentials import Credentials
-from smsc_proto.enums import DeliveryError, MessageStatus
 from smsc_proto.errors import (
     AuthenticationError,
     DecodeError,
     InsufficientFundsError,
-    InvalidOperation,
+    InvalidParameter,
     IpBlockedError,
     MessageRejectedError,
     NotFoundError,
@@ -27,64 +34,101 @@ from smsc_proto.errors import (
 )
 from smsc_proto.http import HttpRequest, HttpResponse
 from smsc_proto.op import OkResult, Op
-from smsc_proto.ops.balance import Balance, BalanceResult
-from smsc_proto.ops.documents import (
-    DocumentFile,
-    DocumentsAddAccount,
-    DocumentsGetAccount,
-    DocumentsGetAct,
-    InvoiceResult,
-)
-from smsc_proto.ops.downloads import DownloadsGetFile, DownloadsGetList, Task, TaskStatus
-from smsc_proto.ops.jobs import (
-    Job,
-    JobCreated,
-    JobRepeat,
-    JobsAdd,
-    JobsCancel,
-    JobsDel,
-    JobsGet,
-    JobsGetAll,
-    JobSummary,
-)
-from smsc_proto.ops.op_templates import (
-    AddStatus,
-    OpTemplateAdded,
-    OpTemplateInfo,
-    OpTemplatesAdd,
-    OpTemplatesGet,
-    TemplateStatus,
-)
-from smsc_proto.ops.ping import Ping
-from smsc_proto.ops.send import PhoneInfo, Send, SendCost, SendCostResult, SendResult
-from smsc_proto.ops.status import Status, StatusDel, StatusResult
-from smsc_proto.paging import AfterIdPager, TaskPager
-from smsc_proto.policy import (
-    DEFAULT_HOSTS,
-    Attempt,
-    CallPolicy,
-    Fail,
-    Failure,
-    PolicyConfig,
-    Proceed,
-    Wait,
-)
-from smsc_proto.ratelimit import RateLimit, RateLimiter
 from smsc_proto.registry import OPS
-from smsc_proto.streaming import StreamDecoder
+
+if TYPE_CHECKING:
+    from smsc_proto.enums import DeliveryError, MessageStatus
+    from smsc_proto.file_op import FileOp
+    from smsc_proto.ops.balance import Balance, BalanceResult
+    from smsc_proto.ops.documents import (
+        DocumentFile,
+        DocumentsAddAccount,
+        DocumentsGetAccount,
+        DocumentsGetAct,
+        InvoiceResult,
+    )
+    from smsc_proto.ops.downloads import CsvRow, DownloadsGetFile, DownloadsGetList, Task, TaskStatus
+    from smsc_proto.ops.jobs import (
+        Job,
+        JobCreated,
+        JobRepeat,
+        JobsAdd,
+        JobsCancel,
+        JobsDel,
+        JobsGet,
+        JobsGetAll,
+        JobSummary,
+    )
+    from smsc_proto.ops.operator_templates import (
+        AddStatus,
+        OperatorTemplateAdded,
+        OperatorTemplateInfo,
+        OperatorTemplatesAdd,
+        OperatorTemplatesGet,
+        TemplateStatus,
+    )
+    from smsc_proto.ops.ping import Ping
+    from smsc_proto.ops.send import PhoneInfo, Send, SendCost, SendCostResult, SendResult
+    from smsc_proto.ops.status import Status, StatusBatch, StatusDel, StatusResult
+    from smsc_proto.paging import AfterIdPager, TaskPager
+    from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure, PolicyConfig
+    from smsc_proto.ratelimit import RateLimit, RateLimiter
+    from smsc_proto.streaming import StreamDecoder
+
+# Module -> the public names it gives, loaded by the first look at one of them.
+_LAZY: dict[str, tuple[str, ...]] = {
+    "smsc_proto.enums": ("DeliveryError", "MessageStatus"),
+    "smsc_proto.file_op": ("FileOp",),
+    "smsc_proto.ops.balance": ("Balance", "BalanceResult"),
+    "smsc_proto.ops.documents": (
+        "DocumentFile",
+        "DocumentsAddAccount",
+        "DocumentsGetAccount",
+        "DocumentsGetAct",
+        "InvoiceResult",
+    ),
+    "smsc_proto.ops.downloads": ("CsvRow", "DownloadsGetFile", "DownloadsGetList", "Task", "TaskStatus"),
+    "smsc_proto.ops.jobs": (
+        "Job",
+        "JobCreated",
+        "JobRepeat",
+        "JobsAdd",
+        "JobsCancel",
+        "JobsDel",
+        "JobsGet",
+        "JobsGetAll",
+        "JobSummary",
+    ),
+    "smsc_proto.ops.operator_templates": (
+        "AddStatus",
+        "OperatorTemplateAdded",
+        "OperatorTemplateInfo",
+        "OperatorTemplatesAdd",
+        "OperatorTemplatesGet",
+        "TemplateStatus",
+    ),
+    "smsc_proto.ops.ping": ("Ping",),
+    "smsc_proto.ops.send": ("PhoneInfo", "Send", "SendCost", "SendCostResult", "SendResult"),
+    "smsc_proto.ops.status": ("Status", "StatusBatch", "StatusDel", "StatusResult"),
+    "smsc_proto.paging": ("AfterIdPager", "TaskPager"),
+    "smsc_proto.policy": ("DEFAULT_HOSTS", "Attempt", "Call", "CallPolicy", "Failure", "PolicyConfig"),
+    "smsc_proto.ratelimit": ("RateLimit", "RateLimiter"),
+    "smsc_proto.streaming": ("StreamDecoder",),
+}
+_WHERE = {name: module for module, names in _LAZY.items() for name in names}
 
 __all__ = [
-    "__version__",
-    "DEFAULT_HOSTS",
-    "OPS",
     "AddStatus",
     "AfterIdPager",
     "Attempt",
     "AuthenticationError",
     "Balance",
     "BalanceResult",
+    "Call",
     "CallPolicy",
     "Credentials",
+    "CsvRow",
+    "DEFAULT_HOSTS",
     "DecodeError",
     "DeliveryError",
     "DocumentFile",
@@ -93,12 +137,12 @@ __all__ = [
     "DocumentsGetAct",
     "DownloadsGetFile",
     "DownloadsGetList",
-    "Fail",
     "Failure",
+    "FileOp",
     "HttpRequest",
     "HttpResponse",
     "InsufficientFundsError",
-    "InvalidOperation",
+    "InvalidParameter",
     "InvoiceResult",
     "IpBlockedError",
     "Job",
@@ -113,18 +157,18 @@ __all__ = [
     "MessageRejectedError",
     "MessageStatus",
     "NotFoundError",
+    "OPS",
     "OkResult",
     "Op",
-    "OpTemplateAdded",
-    "OpTemplateInfo",
-    "OpTemplatesAdd",
-    "OpTemplatesGet",
     "OperationFailedError",
+    "OperatorTemplateAdded",
+    "OperatorTemplateInfo",
+    "OperatorTemplatesAdd",
+    "OperatorTemplatesGet",
     "ParameterError",
     "PhoneInfo",
     "Ping",
     "PolicyConfig",
-    "Proceed",
     "RateLimit",
     "RateLimitedError",
     "RateLimiter",
@@ -135,6 +179,7 @@ __all__ = [
     "SmscError",
     "SmscProtoError",
     "Status",
+    "StatusBatch",
     "StatusDel",
     "StatusResult",
     "StreamDecoder",
@@ -143,5 +188,18 @@ __all__ = [
     "TaskStatus",
     "TemplateStatus",
     "TransportError",
-    "Wait",
+    "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smsc_proto' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # the next look is a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,15 +1,13 @@
 """What every transport's constructor shares: its options, checked once, here.
 
-A transport takes ``**options``: the ``PolicyConfig`` fields (other than ``hosts``), plus
-``ca_certs``, ``user_agent`` and ``chunk_size``; ``clock`` and ``sleep`` stay with the transport,
-since they are I/O.
+A transport takes ``**options``: the ``PolicyConfig`` options, plus ``ca_certs``,
+``user_agent`` and ``chunk_size``; ``clock`` and ``sleep`` stay with the transport, since
+they are I/O.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from smsc_proto._version import __version__
@@ -18,15 +16,22 @@ from smsc_proto.policy import PolicyConfig
 __all__ = ["USER_AGENT", "ClientOptions", "failure_detail"]
 
 USER_AGENT = f"smsc-proto/{__version__}"
-_POLICY_OPTIONS = frozenset(f.name for f in dataclasses.fields(PolicyConfig)) - {"hosts"}
 
 
-@dataclass(frozen=True, slots=True)
 class ClientOptions:
-    config: PolicyConfig
-    ca_certs: str | None = None
-    user_agent: str = USER_AGENT
-    chunk_size: int = 65536
+    __slots__ = ("ca_certs", "chunk_size", "config", "user_agent")
+
+    def __init__(
+        self,
+        config: PolicyConfig,
+        ca_certs: str | None = None,
+        user_agent: str = USER_AGENT,
+        chunk_size: int = 65536,
+    ) -> None:
+        self.config = config
+        self.ca_certs = ca_certs
+        self.user_agent = user_agent
+        self.chunk_size = chunk_size
 
     @classmethod
     def parse(cls, client: str, hosts: Sequence[str], options: dict[str, Any]) -> ClientOptions:
@@ -38,7 +43,7 @@ class ClientOptions:
         chunk_size = options.pop("chunk_size", 65536)
         if isinstance(hosts, str):  # tuple() would split it into characters
             raise ValueError("hosts: give a sequence of base URLs, not one string")
-        unknown = sorted(set(options) - _POLICY_OPTIONS)
+        unknown = sorted(set(options) - set(PolicyConfig.OPTIONS))
         if unknown:
             raise TypeError(f"{client}: unknown option(s): {', '.join(unknown)}")
         if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:

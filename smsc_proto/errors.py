@@ -3,22 +3,27 @@
 ``SmscError`` is an error the API itself returned (an ``ERROR = N`` envelope in any fmt);
 its subclass says what the code means *for that op*, since the same number means different
 things on different endpoints. ``DecodeError`` is a body the codec could not make sense of.
-``InvalidOperation`` is bad input caught before anything is sent. ``TransportError`` is a
+``InvalidParameter`` is bad input caught before anything is sent. ``TransportError`` is a
 failure of the HTTP exchange itself (raised by transports, defined here so callers need one
 import).
+
+``Malformed`` is internal: the base of every error a malformed body can cause inside the
+codec (layouts, JSON, XML, conversions). The decode pipeline turns it, and nothing else,
+into a ``DecodeError``; a ``TypeError`` or ``KeyError`` from the codec itself is a bug and
+propagates.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from urllib.parse import quote, quote_plus
 
 __all__ = [
     "AuthenticationError",
     "DecodeError",
     "InsufficientFundsError",
-    "InvalidOperation",
+    "InvalidParameter",
     "IpBlockedError",
+    "Malformed",
     "MessageRejectedError",
     "NotFoundError",
     "OperationFailedError",
@@ -27,24 +32,35 @@ __all__ = [
     "SmscError",
     "SmscProtoError",
     "TransportError",
+    "excerpt",
 ]
 
 _EXCERPT_LIMIT = 120
+_HIDDEN = "<hidden>"
+
+
+class Malformed(ValueError):
+    """A body does not have the shape expected of it (becomes a ``DecodeError``)."""
 
 
 class SmscProtoError(Exception):
     """Base of every error raised by smsc-proto."""
 
+    def redact(self, secrets: Iterable[str]) -> None:
+        """Hide ``secrets`` wherever this error quotes a server's answer (nothing here)."""
 
-class InvalidOperation(SmscProtoError, ValueError):
-    """An operation was built with a bad parameter; nothing was sent."""
+
+class InvalidParameter(SmscProtoError, ValueError):
+    """An operation was built with a bad parameter; nothing was sent. ``field`` names the
+    parameter (or ``"a or b"`` for alternatives), ``value`` what was given, ``reason`` why."""
 
     def __init__(self, op: str, field: str, value: object, reason: str) -> None:
         self.op = op
         self.field = field
         self.value = value
         self.reason = reason
-        shown = repr(value)
+        # List parameters are kept as tuples; show them as the lists callers write.
+        shown = repr(list(value) if isinstance(value, tuple) else value)
         if len(shown) > 60:
             shown = shown[:57] + "..."
         super().__init__(f"{op}: invalid {field}={shown}: {reason}")
@@ -66,12 +82,20 @@ class SmscError(SmscProtoError):
         self.op = op
         # send.php errors 3, 6, 7, 8 carry the id of the message they concern.
         self.message_id = message_id
-        text = f"{op}: API error {code}"
-        if description:
-            text += f" ({description})"
-        if message_id is not None:
-            text += f", message id {message_id}"
-        super().__init__(text)
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        text = f"{self.op}: API error {self.code}"
+        if self.description:
+            text += f" ({self.description})"
+        if self.message_id is not None:
+            text += f", message id {self.message_id}"
+        return text
+
+    def redact(self, secrets: Iterable[str]) -> None:
+        """A server that echoes the request form may put the password in the description."""
+        self.description = _scrub(self.description, secrets)
+        self.args = (self._text(),)
 
 
 class ParameterError(SmscError):
@@ -141,12 +165,8 @@ class DecodeError(SmscProtoError):
 
     def redact(self, secrets: Iterable[str]) -> None:
         """Hide ``secrets`` from the excerpt: a proxy's error page may echo the request form."""
-        for secret in secrets:
-            if not secret:
-                continue
-            for form in {secret, quote_plus(secret), quote(secret, safe="")}:
-                self.excerpt = self.excerpt.replace(form, "<hidden>")
-                self.reason = self.reason.replace(form, "<hidden>")
+        self.excerpt = _scrub(self.excerpt, secrets)
+        self.reason = _scrub(self.reason, secrets)
         self.args = (self._text(),)
 
 
@@ -168,3 +188,31 @@ def excerpt(body: bytes | str) -> str:
         body = body[: _EXCERPT_LIMIT * 4].decode("utf-8", "replace")
     body = body[:_EXCERPT_LIMIT]
     return "".join(ch if ch.isprintable() else "\\x%02x" % (ord(ch) & 0xFF) for ch in body)
+
+
+def _scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` without any spelling of any secret, whole or cut short."""
+    from urllib.parse import quote, quote_plus
+
+    for secret in secrets:
+        if not secret:
+            continue
+        for form in {secret, quote_plus(secret), quote(secret, safe=""), repr(secret)[1:-1]}:
+            text = _cut_short(text.replace(form, _HIDDEN), form)
+    return text
+
+
+def _cut_short(text: str, secret: str) -> str:
+    """Hide the start of ``secret`` where a quote of it was cut: at the end of ``text`` and
+    before each ``...`` (excerpts and quoted values are shortened before they are scrubbed)."""
+    ends = [len(text)]
+    at = text.find("...")
+    while at >= 0:
+        ends.append(at)
+        at = text.find("...", at + 3)
+    for end in sorted(set(ends), reverse=True):
+        for size in range(min(len(secret) - 1, end), 2, -1):
+            if text.startswith(secret[:size], end - size):
+                text = text[: end - size] + _HIDDEN + text[end:]
+                break
+    return text

@@ -3,32 +3,71 @@
 from __future__ import annotations
 
 import codecs
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
-__all__ = ["HttpRequest", "HttpResponse", "REQUEST_CHARSET", "body_text", "charset_of"]
+__all__ = [
+    "FORM_CONTENT_TYPE",
+    "form_body",
+    "REQUEST_CHARSET",
+    "HttpRequest",
+    "HttpResponse",
+    "body_text",
+    "charset_of",
+]
 
 # Requests always ask for and are encoded in UTF-8; SMSC's own default is windows-1251.
 REQUEST_CHARSET = "utf-8"
 FORM_CONTENT_TYPE = f"application/x-www-form-urlencoded; charset={REQUEST_CHARSET}"
+_FORM_HEADERS = (("Content-Type", FORM_CONTENT_TYPE),)
+# What form encoding leaves as it is (quote_plus's own safe set): most values are these.
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
-@dataclass(frozen=True, slots=True)
+def form_body(fields: Iterable[tuple[str, str]]) -> bytes:
+    """``application/x-www-form-urlencoded`` in UTF-8, as ``urlencode`` writes it."""
+    from urllib.parse import quote_plus
+
+    plain = _PLAIN.fullmatch
+    return "&".join(
+        f"{k if plain(k) else quote_plus(k)}={v if plain(v) else quote_plus(v)}" for k, v in fields
+    ).encode("ascii")
+
+
 class HttpRequest:
     """What to send: POST ``path`` (relative to a host base URL) with a form body.
 
     ``fields`` holds the form, credentials included; ``repr`` never shows it.
+
+    >>> HttpRequest("POST", "/sys/balance.php", (("apikey", "k"), ("fmt", "3"))).body
+    b'apikey=k&fmt=3'
     """
 
-    method: str
-    path: str
-    fields: tuple[tuple[str, str], ...] = field(repr=False)
-    headers: tuple[tuple[str, str], ...] = (("Content-Type", FORM_CONTENT_TYPE),)
+    __slots__ = ("_body", "fields", "headers", "method", "path")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        fields: tuple[tuple[str, str], ...],
+        headers: tuple[tuple[str, str], ...] = _FORM_HEADERS,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.fields = fields
+        self.headers = headers
+        self._body: bytes | None = None
+
+    def __repr__(self) -> str:
+        return f"HttpRequest(method={self.method!r}, path={self.path!r})"
 
     @property
     def body(self) -> bytes:
-        return urlencode(self.fields, encoding=REQUEST_CHARSET).encode("ascii")
+        """The form, encoded once (every attempt sends the same bytes)."""
+        if self._body is None:
+            self._body = form_body(self.fields)
+        return self._body
 
     def params(self) -> dict[str, str]:
         """The form fields other than credentials, for inspection and logging."""
@@ -37,25 +76,50 @@ class HttpRequest:
     @staticmethod
     def parse_body(body: bytes) -> dict[str, str]:
         """Inverse of ``body``: what a server would read from the form."""
+        from urllib.parse import parse_qsl
+
         return dict(parse_qsl(body.decode("ascii", "replace"), keep_blank_values=True))
 
 
-@dataclass(frozen=True, slots=True)
 class HttpResponse:
-    """What came back. ``headers`` keys are matched case-insensitively."""
+    """What came back. ``headers`` keys are matched case-insensitively; ``repr`` leaves out
+    the body (it may echo the request form)."""
 
-    status: int
-    headers: Mapping[str, str] = field(default_factory=dict)
-    body: bytes = field(default=b"", repr=False)
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, headers: Mapping[str, str] | None = None, body: bytes = b"") -> None:
+        self.status = status
+        self.headers: Mapping[str, str] = {} if headers is None else headers
+        self.body = body
+
+    def __repr__(self) -> str:
+        headers = dict(self.headers)
+        return f"HttpResponse(status={self.status!r}, headers={headers!r}, body=<{len(self.body)} bytes>)"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, HttpResponse):
+            return NotImplemented
+        return (self.status, dict(self.headers), self.body) == (other.status, dict(other.headers), other.body)
+
+    __hash__ = None  # type: ignore[assignment]
 
     def header(self, name: str) -> str | None:
+        found = self.headers.get(name)  # an exact match, or any case in a case-blind mapping
+        if found is not None:
+            return found
         lower = name.lower()
         for key, value in self.headers.items():
             if key.lower() == lower:
                 return value
         return None
 
+    @property
+    def ok(self) -> bool:
+        """A 2xx status."""
+        return 200 <= self.status < 300
 
+
+@lru_cache(maxsize=64)
 def charset_of(content_type: str | None) -> str | None:
     """The charset parameter of a Content-Type, if it names a codec Python knows."""
     if not content_type:
@@ -66,20 +130,21 @@ def charset_of(content_type: str | None) -> str | None:
             name = value.strip().strip("\"'")
             try:
                 found = codecs.lookup(name).name
-                # Refuse codecs that are not text encodings (rot13, base64, zlib...) or that
-                # cannot replace a bad byte (idna, punycode): decoders rely on "replace".
+                # Refuse codecs that are not text encodings (rot13, base64, zlib...), that
+                # read escapes (unicode-escape) or that cannot replace a bad byte (idna,
+                # punycode): decoders rely on "replace".
                 b"\xff0".decode(found, "replace")
             except (LookupError, UnicodeError, ValueError):  # ValueError: a NUL in the name
                 return None
-            return found
+            return None if "escape" in found else found
     return None
 
 
 def body_text(body: bytes, content_type: str | None, requested: str = REQUEST_CHARSET) -> str:
     """Decode a body by its Content-Type charset, else the requested one.
 
-    A UTF-8 BOM and trailing line breaks are dropped; undecodable bytes become U+FFFD, so
-    the caller's parser, not this function, reports a malformed body.
+    A UTF-8 BOM is dropped; undecodable bytes become U+FFFD, so the caller's parser, not this
+    function, reports a malformed body.
     """
     charset = charset_of(content_type) or requested
     if body.startswith(codecs.BOM_UTF8):
@@ -90,19 +155,18 @@ def body_text(body: bytes, content_type: str | None, requested: str = REQUEST_CH
         # `charset=windows-1251` header on a body asked for (and sent) in UTF-8 is a live
         # possibility (spec/common.md): valid UTF-8 wins.
         try:
-            return body.decode("utf-8").rstrip("\r\n")
+            return body.decode("utf-8")
         except UnicodeDecodeError:
             pass
     try:
-        text = body.decode(charset)
+        return body.decode(charset)
     except UnicodeError:  # not only UnicodeDecodeError: idna and punycode raise UnicodeError
         # SMSC answers in windows-1251 unless told otherwise, whatever a proxy's header says.
         fallback = "windows-1251" if charset != "cp1251" else "utf-8"
         try:
-            text = body.decode(fallback)
+            return body.decode(fallback)
         except UnicodeDecodeError:
             try:
-                text = body.decode(charset, "replace")
+                return body.decode(charset, "replace")
             except UnicodeError:  # idna and punycode know no "replace"
-                text = body.decode("utf-8", "replace")
-    return text.rstrip("\r\n")
+                return body.decode("utf-8", "replace")

@@ -1,47 +1,56 @@
 """The call policy, sans I/O: which host to try, whether to retry, how long to wait.
 
-Transports run a small loop over it (h11 style)::
+A transport's loop is its I/O calls around three questions (h11 style)::
 
-    call = policy.start(op, now)          # may refuse locally: RateLimitedError
-    step = call.first()                   # an Attempt
+    call = policy.start(op, now)            # may refuse locally: RateLimitedError
+    attempt = call.first
     while True:
-        if isinstance(step, Wait): sleep(step.seconds); step = step.then
-        try:    status = <send step.request to step.url, read the status>
-        except: step = call.on_failure(Failure.NOT_SENT or MAYBE_SENT, reason)
-                (a Fail step: raise step.error)
-        else:   step = call.on_status(status)   # Proceed: decode the body with the op
+        sleep(attempt.delay)
+        try:
+            response = <send attempt.request to attempt.url>
+        except <I/O error> as exc:
+            failure, reason = <classify exc>
+        else:
+            retry = call.answered(response.status)
+            if retry is None:
+                return call.decode(<the whole response>)   # or call.stream_decoder(head)
+            attempt = retry
+            continue
+        attempt = call.failed(failure, reason)  # raises TransportError when it gives up
 
 Rules: an op that sends or creates (``idempotent = False``) is retried only when the
 request provably never left (connection refused, DNS, TLS handshake, connect timeout),
 never after a read timeout or a 5xx. API errors (4 IP blocked, 9 rate limit) are in the
-body and surface as errors; nothing here repeats them.
+body and surface as errors; nothing here repeats them. Errors raised by ``decode`` and by
+the stream decoder never carry a piece of the credentials' secrets.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from smsc_proto.credentials import Credentials
 from smsc_proto.errors import RateLimitedError, SmscProtoError, TransportError
-from smsc_proto.http import HttpRequest
+from smsc_proto.http import HttpRequest, HttpResponse
 from smsc_proto.op import Op
 from smsc_proto.ratelimit import RateLimiter
+from smsc_proto.streaming import StreamDecoder
 
 __all__ = [
     "DEFAULT_HOSTS",
+    "MAX_IN_FLIGHT",
     "Attempt",
     "Call",
     "CallPolicy",
-    "Fail",
     "Failure",
     "PolicyConfig",
-    "Proceed",
-    "Wait",
 ]
+
+R = TypeVar("R")
 
 # The main host first, then its documented backup.
 DEFAULT_HOSTS = ("https://smsc.ru", "https://www2.smsc.ru")
@@ -59,36 +68,67 @@ def _check_host(host: str) -> str:
     return host.rstrip("/")
 
 
-@dataclass(frozen=True, slots=True)
 class PolicyConfig:
     """``hosts``: base URLs, the main one first, then backups. ``max_attempts``: tries per
     call across hosts. ``backoff``: first wait before a retry, doubled each time up to
     ``max_backoff``. ``rate_limits``: refuse locally what the API would refuse with error 9."""
 
-    hosts: tuple[str, ...] = DEFAULT_HOSTS
-    max_attempts: int = 3
-    backoff: float = 0.5
-    max_backoff: float = 8.0
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-    rate_limits: bool = True
-    max_in_flight: int = MAX_IN_FLIGHT
+    __slots__ = (
+        "backoff",
+        "connect_timeout",
+        "hosts",
+        "max_attempts",
+        "max_backoff",
+        "max_in_flight",
+        "rate_limits",
+        "read_timeout",
+    )
+    OPTIONS = (
+        "max_attempts",
+        "backoff",
+        "max_backoff",
+        "connect_timeout",
+        "read_timeout",
+        "rate_limits",
+        "max_in_flight",
+    )
 
-    def __post_init__(self) -> None:
-        if isinstance(self.hosts, str):
+    def __init__(
+        self,
+        hosts: tuple[str, ...] = DEFAULT_HOSTS,
+        *,
+        max_attempts: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 60.0,
+        rate_limits: bool = True,
+        max_in_flight: int = MAX_IN_FLIGHT,
+    ) -> None:
+        if isinstance(hosts, str):
             raise ValueError("hosts: give a sequence of base URLs, not one string")
-        hosts = tuple(_check_host(h) for h in self.hosts)
-        if not hosts:
+        self.hosts = tuple(_check_host(h) for h in hosts)
+        if not self.hosts:
             raise ValueError("hosts: at least one base URL is needed")
-        object.__setattr__(self, "hosts", hosts)
-        if self.max_attempts < 1:
-            raise ValueError(f"max_attempts={self.max_attempts}: must be at least 1")
-        if self.backoff < 0 or self.max_backoff < 0:
+        if max_attempts < 1:
+            raise ValueError(f"max_attempts={max_attempts}: must be at least 1")
+        if backoff < 0 or max_backoff < 0:
             raise ValueError("backoff and max_backoff must not be negative")
-        if self.connect_timeout <= 0 or self.read_timeout <= 0:
+        if connect_timeout <= 0 or read_timeout <= 0:
             raise ValueError("timeouts must be positive")
-        if not 1 <= self.max_in_flight < 15:
-            raise ValueError(f"max_in_flight={self.max_in_flight}: must be 1..14 (the API allows 14)")
+        if not 1 <= max_in_flight < 15:
+            raise ValueError(f"max_in_flight={max_in_flight}: must be 1..14 (the API allows 14)")
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.rate_limits = rate_limits
+        self.max_in_flight = max_in_flight
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in ("hosts", *self.OPTIONS))
+        return f"PolicyConfig({shown})"
 
 
 class Failure(enum.Enum):
@@ -98,70 +138,71 @@ class Failure(enum.Enum):
     MAYBE_SENT = "maybe sent"  # read timeout, reset or truncation after the request went out
 
 
-@dataclass(frozen=True, slots=True)
 class Attempt:
-    """Send ``request`` to ``url`` (host + path) now."""
+    """Wait ``delay`` seconds, then send ``request`` to ``url`` (host + path)."""
 
-    url: str
-    request: HttpRequest
-    number: int
-    connect_timeout: float
-    read_timeout: float
+    __slots__ = ("connect_timeout", "delay", "number", "read_timeout", "request", "url")
 
+    def __init__(
+        self,
+        url: str,
+        request: HttpRequest,
+        *,
+        number: int,
+        delay: float,
+        connect_timeout: float,
+        read_timeout: float,
+    ) -> None:
+        self.url = url
+        self.request = request
+        self.number = number
+        self.delay = delay
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
 
-@dataclass(frozen=True, slots=True)
-class Wait:
-    """Sleep ``seconds``, then make attempt ``then``."""
-
-    seconds: float
-    then: Attempt
-
-
-@dataclass(frozen=True, slots=True)
-class Proceed:
-    """The response is final: decode its body with the op."""
-
-
-@dataclass(frozen=True, slots=True)
-class Fail:
-    """Give up with ``error``."""
-
-    error: SmscProtoError
+    def __repr__(self) -> str:
+        return f"Attempt(url={self.url!r}, number={self.number}, delay={self.delay!r})"
 
 
-PROCEED = Proceed()
+class Call(Generic[R]):
+    """One call of ``op``: which attempt, which host next, and the decoding of the answer."""
 
+    def __init__(
+        self,
+        op: Op[R],
+        request: HttpRequest,
+        config: PolicyConfig,
+        *,
+        secrets: tuple[str, ...],
+        refund: Callable[[], None] | None = None,
+    ) -> None:
+        self.op = op
+        self.request = request
+        self.config = config
+        self.attempts = 0
+        self.reasons: list[str] = []
+        self.reached_server = False
+        self._secrets = secrets
+        # Hands back the rate-limit slot this call took, should the request never leave.
+        self._refund = refund
+        self.first = self._attempt(0.0)
 
-@dataclass(slots=True)
-class Call:
-    """The state of one call: which attempt, which host next."""
-
-    op: Op
-    request: HttpRequest
-    config: PolicyConfig
-    attempts: int = 0
-    reasons: list[str] = field(default_factory=list)
-    # Hands back the rate-limit slot this call took, should the request never leave.
-    refund: Callable[[], None] | None = None
-    reached_server: bool = False
-
-    def first(self) -> Attempt:
-        return self._attempt()
-
-    def _attempt(self) -> Attempt:
-        host = self.config.hosts[self.attempts % len(self.config.hosts)]
+    def _attempt(self, delay: float) -> Attempt:
+        config = self.config
+        host = config.hosts[self.attempts % len(config.hosts)]
         self.attempts += 1
         return Attempt(
             host + self.request.path,
             self.request,
-            self.attempts,
-            self.config.connect_timeout,
-            self.config.read_timeout,
+            number=self.attempts,
+            delay=delay,
+            connect_timeout=config.connect_timeout,
+            read_timeout=config.read_timeout,
         )
 
-    def _retry(self) -> Wait:
+    def _retry(self) -> Attempt:
         delay = min(self.config.backoff * 2 ** (self.attempts - 1), self.config.max_backoff)
-        return Wait(delay, self._attempt())
+        return self._attempt(delay)
 
     def _can_retry(self) -> bool:
         return self.attempts < self.config.max_attempts
@@ -170,33 +211,67 @@ class Call:
         """Whether a request that may have reached the server can be sent again: it must be
         idempotent, and not limited to one identical request a minute (jobs, documents,
         mass status), where the repeat would only earn error 9 and hide the outcome."""
-        limit = self.op.limit()
+        limit = self.op.rate_limit
         return self.op.idempotent and (limit is None or limit.count > 1)
 
-    def on_status(self, status: int) -> Proceed | Wait:
-        """The server answered ``status``: decode it, or (repeatable ops, transient
-        statuses, attempts left) try again on the next host."""
+    def answered(self, status: int) -> Attempt | None:
+        """The server answered ``status``: None to decode this response, or (repeatable
+        ops, transient statuses, attempts left) the next attempt, on the next host."""
         self.reached_server = True
         if status in _RETRY_STATUSES and self._may_repeat() and self._can_retry():
             self.reasons.append(f"HTTP {status}")
             return self._retry()
-        return PROCEED
+        return None
 
-    def on_failure(self, failure: Failure, reason: str) -> Wait | Fail:
-        """The exchange failed before a status was read."""
+    def failed(self, failure: Failure, reason: str) -> Attempt:
+        """The exchange failed before a status was read: the next attempt, or raise
+        ``TransportError`` (``sent`` False when the request provably never left)."""
         self.reasons.append(reason)
         if failure is Failure.MAYBE_SENT:
             self.reached_server = True
         safe = failure is Failure.NOT_SENT or self._may_repeat()
         if safe and self._can_retry():
             return self._retry()
-        if not self.reached_server and self.refund is not None:
-            self.refund()  # it never left: the API did not count it either
-        sent = False if failure is Failure.NOT_SENT else None
+        if not self.reached_server and self._refund is not None:
+            self._refund()  # it never left: the API did not count it either
         tried = "; ".join(self.reasons)
         note = "" if safe else " (not retried: the request may have reached the server)"
-        reason = f"{self.attempts} attempt(s) failed: {tried}{note}"
-        return Fail(TransportError(self.op.op_id, reason, sent=sent))
+        sent = False if failure is Failure.NOT_SENT else None
+        raise TransportError(self.op.op_id, f"{self.attempts} attempt(s) failed: {tried}{note}", sent=sent)
+
+    def decode(self, response: HttpResponse) -> R:
+        """The typed result of the accepted response (``op.decode``, secrets scrubbed from
+        any error)."""
+        try:
+            return self.op.decode(response)
+        except SmscProtoError as exc:
+            exc.redact(self._secrets)
+            raise
+
+    def stream_decoder(self, head: HttpResponse) -> StreamDecoder[Any]:
+        """``op.stream_decoder(head)``, secrets scrubbed from any error it raises."""
+        return _Redacting(self.op.stream_decoder(head), self._secrets)
+
+
+class _Redacting:
+    __slots__ = ("_decoder", "_secrets")
+
+    def __init__(self, decoder: StreamDecoder[Any], secrets: tuple[str, ...]) -> None:
+        self._decoder = decoder
+        self._secrets = secrets
+
+    def feed(self, chunk: bytes) -> list[Any]:
+        return self._guarded(partial(self._decoder.feed, chunk))
+
+    def close(self) -> list[Any]:
+        return self._guarded(self._decoder.close)
+
+    def _guarded(self, step: Callable[[], list[Any]]) -> list[Any]:
+        try:
+            return step()
+        except SmscProtoError as exc:
+            exc.redact(self._secrets)
+            raise
 
 
 class CallPolicy:
@@ -209,15 +284,16 @@ class CallPolicy:
         self.credentials = credentials
         self.config = config or PolicyConfig()
         self.limiter = RateLimiter()
+        self._secrets = credentials.secrets()
 
-    def start(self, op: Op, now: float) -> Call:
+    def start(self, op: Op[R], now: float) -> Call[R]:
         """Begin a call at monotonic time ``now``; refuses (RateLimitedError, code 9, with
         ``retry_after``) a request that would exceed the op's documented limit."""
-        params = op.params()
-        limit = op.limit() if self.config.rate_limits else None
+        request = op.request(self.credentials)
+        limit = op.rate_limit if self.config.rate_limits else None
         refund = None
         if limit is not None:
-            key = RateLimiter.key(op.op_id, limit, params)
+            key = RateLimiter.key(op.op_id, limit, request.fields)
             wait = self.limiter.acquire(key, limit, now)
             if wait > 0:
                 kind = "identical " if limit.identical else ""
@@ -229,4 +305,4 @@ class CallPolicy:
                     retry_after=wait,
                 )
             refund = partial(self.limiter.release, key, now)
-        return Call(op, op.request(self.credentials), self.config, refund=refund)
+        return Call(op, request, self.config, secrets=self._secrets, refund=refund)

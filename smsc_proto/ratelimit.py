@@ -7,23 +7,24 @@ given the time; it reads no clock.
 
 from __future__ import annotations
 
-import hashlib
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 __all__ = ["RateLimit", "RateLimiter"]
 
+_CREDENTIALS = frozenset({"login", "psw", "apikey"})
 
-@dataclass(frozen=True, slots=True)
-class RateLimit:
+
+class RateLimit(msgspec.Struct, frozen=True):
     """At most ``count`` requests per ``per`` seconds; ``identical``: counted per distinct
-    parameter set (the API's "identical requests"), else for the op as a whole."""
+    parameter set (the API's "identical requests"), else for the op as a whole. ``group``:
+    ops counted together (documents.php: one invoice or act request of any kind a minute)."""
 
     count: int
     per: float = 60.0
     identical: bool = True
-    # Ops counted together (documents.php: one invoice or act request of any kind a minute).
     group: str | None = None
 
 
@@ -35,12 +36,17 @@ class RateLimiter:
         self._longest = 0.0
 
     @staticmethod
-    def key(op_id: str, limit: RateLimit, params: Iterable[tuple[str, str]]) -> str:
+    def key(op_id: str, limit: RateLimit, fields: Iterable[tuple[str, str]]) -> str:
+        """The window a request counts in: the op's (or its group's), or with ``identical``
+        one per distinct set of parameters. ``fields`` is the form; credentials are left out."""
         name = limit.group or op_id
         if not limit.identical:
             return name
+        import hashlib
+
+        params = sorted((k, v) for k, v in fields if k not in _CREDENTIALS)
         # A digest, so the limiter holds no parameter values (message texts, numbers).
-        digest = hashlib.sha256(repr(sorted(params)).encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(repr(params).encode("utf-8")).hexdigest()
         return f"{name}:{digest}"
 
     def acquire(self, key: str, limit: RateLimit, now: float) -> float:

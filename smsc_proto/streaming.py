@@ -43,7 +43,7 @@ class StreamDecoder(Protocol[T]):
 class BufferedDecoder:
     """Collects the whole body, then decodes it: list results yield their records."""
 
-    def __init__(self, op: Op, head: HttpResponse) -> None:
+    def __init__(self, op: Op[Any], head: HttpResponse) -> None:
         self._op = op
         self._head = head
         self._chunks: list[bytes] = []

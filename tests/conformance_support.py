@@ -61,6 +61,28 @@ def status_many_fixture(**changes: Any) -> dict[str, Any]:
     return data
 
 
+def status_one_fixture(**changes: Any) -> dict[str, Any]:
+    """One message id (a list of one, as recorded fixtures give it): the result is one record."""
+    data: dict[str, Any] = {
+        "op": "status",
+        "input": {"phone": ["79991234567"], "id": [101]},
+        "fmt": 3,
+        "request": {
+            "method": "POST",
+            "path": "/sys/status.php",
+            "params": {"phone": "79991234567", "id": "101", "fmt": "3"},
+        },
+        "response": {
+            "status": 200,
+            "headers": {"Content-Type": "application/json"},
+            "body": '{"status": 1, "last_date": "01.05.2024 12:00:05", "last_timestamp": 1714564805}',
+        },
+        "expect": {"result": {"status": 1, "last_date": "2024-05-01T12:00:05", "last_timestamp": 1714564805}},
+    }
+    data.update(copy.deepcopy(changes))
+    return data
+
+
 def write_fixture(root: Path, name: str, data: dict[str, Any] | str) -> Path:
     """Write ``data`` (an object, or raw text for broken files) to ``root/name``."""
     path = root / name

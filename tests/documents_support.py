@@ -1,4 +1,4 @@
-"""Builders and a loopback server for the documents / op_templates tests.
+"""Builders and a loopback server for the documents / operator_templates tests.
 
 ``minimal_pdf`` writes a small but valid one-page PDF (correct xref offsets), so tests
 and fixtures never depend on a real invoice; ``invoice_body`` wraps it as documents.php's

@@ -1,11 +1,12 @@
 """Strategies and checks for tests/test_properties.py, generic over every op in ``OPS``.
 
 Op instances and seed bodies come from fuzz/op_samples.py (shared with the fuzz harnesses):
-the conformance fixtures plus parameters synthesised per op, for every fmt. Result strategies
-are derived from the result structs' msgspec types, constrained to what the wire can carry::
+the conformance fixtures plus parameters synthesised per op class, for every fmt. Result
+strategies are derived from ``op.result_type`` (msgspec types), constrained to what the wire
+can carry::
 
     strategy = result_strategy(op)
-    body = op.render(strategy.example(), 0)
+    response = op.render(strategy.example(), 0)  # an HttpResponse; a file for file ops
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from hypothesis import strategies as st
 
 from smsc_proto import DecodeError, HttpResponse, Op, SmscError
 from smsc_proto.enums import OpenIntEnum
+from smsc_proto.formats.pdf import PDF_MAGIC
 from smsc_proto.formats.text import Either, Fields, Pairs, Pattern, Token
-from smsc_proto.shapes import Shape
+from smsc_proto.shape import Shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fuzz"))
 
@@ -38,10 +40,13 @@ import inputs as fuzz_inputs
 from op_samples import (
     FixtureCase,
     Sample,
+    is_file_op,
     load_fixtures,
-    matches_result_kind,
+    op_classes,
     op_samples,
     records_of,
+    result_fields,
+    result_type_problem,
     seed_bodies,
     synth_result,
 )
@@ -51,7 +56,8 @@ __all__ = [
     "FixtureCase",
     "Outcome",
     "Sample",
-    "assert_kind",
+    "assert_records_type",
+    "assert_result_type",
     "carried_fields",
     "chunk_cuts",
     "compare_carried",
@@ -61,9 +67,12 @@ __all__ = [
     "fixtures",
     "fuzz_harness",
     "fuzz_inputs",
+    "wire_json_bodies",
+    "wire_json_record",
     "headers_strategy",
     "junk_bodies",
     "message_ids",
+    "op_classes",
     "records_of",
     "result_strategy",
     "samples",
@@ -124,7 +133,7 @@ def _same_error(a: BaseException | None, b: BaseException | None) -> bool:
     return True
 
 
-def decode_outcome(op: Op, response: HttpResponse) -> tuple[Any, Outcome]:
+def decode_outcome(op: Op[Any], response: HttpResponse) -> tuple[Any, Outcome]:
     """``op.decode``; anything but a codec error propagates (and fails the test)."""
     try:
         result = op.decode(response)
@@ -133,7 +142,7 @@ def decode_outcome(op: Op, response: HttpResponse) -> tuple[Any, Outcome]:
     return result, Outcome(records_of(result), None)
 
 
-def stream_outcome(op: Op, response: HttpResponse, chunks: Iterable[bytes]) -> Outcome:
+def stream_outcome(op: Op[Any], response: HttpResponse, chunks: Iterable[bytes]) -> Outcome:
     """``op.stream_decoder`` fed ``chunks``, then closed; records from every call."""
     head = HttpResponse(response.status, response.headers, b"")
     records: list[Any] = []
@@ -163,15 +172,15 @@ def chunk_cuts() -> st.SearchStrategy[list[int]]:
     return st.lists(st.integers(min_value=0, max_value=1 << 16), max_size=12)
 
 
-def assert_kind(op: Op, result: Any) -> None:
-    assert matches_result_kind(op, result), f"{op.op_id}: {result!r} is not a {op.result_kind()!r}"
+def assert_result_type(op: Op[Any], result: Any) -> None:
+    problem = result_type_problem(op, result)
+    assert problem is None, f"{op.op_id}: {result!r} is not a {op.result_type!r}: {problem}"
 
 
-def assert_records_kind(op: Op, records: Sequence[Any]) -> None:
+def assert_records_type(op: Op[Any], records: Sequence[Any]) -> None:
     for record in records:
-        assert matches_result_kind(op, record, record=True), (
-            f"{op.op_id}: streamed {record!r} is not a {op.result_kind()!r}"
-        )
+        problem = result_type_problem(op, record, record=True)
+        assert problem is None, f"{op.op_id}: streamed {record!r} is not of {op.result_type!r}: {problem}"
 
 
 # -- junk ------------------------------------------------------------------------------------
@@ -348,12 +357,14 @@ def statuses() -> st.SearchStrategy[int]:
     )
 
 
-def _shape_tokens(op: Op) -> tuple[str, ...]:
+def _shape_tokens(op: Op[Any]) -> tuple[str, ...]:
     out: list[str] = []
-    try:
-        shape = op.result_shape()
-    except Exception:
-        return ()
+    fields = result_fields(op.result_type)
+    out.extend(f'"{name}": ' for name in fields)
+    out.extend(f"<{name}>" for name in fields)
+    if is_file_op(op):
+        return tuple(out)  # no record shape: a file
+    shape = op.result_shape()
     for layout in (shape.text, shape.csv):
         for part in _flatten(layout):
             if isinstance(part, Pairs):
@@ -366,17 +377,7 @@ def _shape_tokens(op: Op) -> tuple[str, ...]:
     for tag in (shape.xml_root, shape.xml_item):
         if tag:
             out.extend([f"<{tag}>", f"</{tag}>"])
-    kind = op.result_kind()
-    fields = _struct_fields(typing.get_args(kind)[0] if typing.get_origin(kind) is list else kind)
-    out.extend(f'"{name}": ' for name in fields)
-    out.extend(f"<{name}>" for name in fields)
     return tuple(out)
-
-
-def _struct_fields(kind: Any) -> list[str]:
-    if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
-        return [f.encode_name for f in msgspec.structs.fields(kind)]
-    return []
 
 
 def _nested(kind: str, depth: int) -> str:
@@ -415,7 +416,7 @@ def _mutated(draw: st.DrawFn, seeds: Sequence[bytes], tokens: Sequence[str]) -> 
     return body
 
 
-def junk_bodies(op: Op, seeds: Sequence[bytes]) -> st.SearchStrategy[bytes]:
+def junk_bodies(op: Op[Any], seeds: Sequence[bytes]) -> st.SearchStrategy[bytes]:
     """Arbitrary bytes and text, token soup built from envelope and layout pieces, deep
     nesting, and mutations (truncation, byte flips, insertions...) of real bodies."""
     tokens = TOKENS + _shape_tokens(op)
@@ -431,7 +432,7 @@ def junk_bodies(op: Op, seeds: Sequence[bytes]) -> st.SearchStrategy[bytes]:
             st.sampled_from([10, 255, 256, 257, 1000, 5000, 20000]),
         ),
     ]
-    fields = _result_fields(op)
+    fields = result_fields(op.result_type)
     if fields:
         strategies.append(_odd_values(fields))
     if seeds:
@@ -484,14 +485,6 @@ def _odd_values(fields: Sequence[str]) -> st.SearchStrategy[bytes]:
     return st.builds(render, forms, pairs)
 
 
-def _result_fields(op: Op) -> list[str]:
-    try:
-        kind = op.result_kind()
-    except Exception:
-        return []
-    if typing.get_origin(kind) is list:
-        kind = typing.get_args(kind)[0]
-    return _struct_fields(kind)
 
 
 @cache
@@ -558,6 +551,18 @@ def _wire_rules(record: Any) -> Any:
         if record.comment is not None and record.type is None:
             # `<message>, <comment>,<type>`: the type is always written after a comment.
             record = msgspec.structs.replace(record, type=0)
+    return record
+
+
+def _answer_rules(op: Op[Any], record: Any) -> Any:
+    """Rules of the answer to this very op: a multi-id status answer writes each message's
+    id on its line (spec/status.md); without it an all=0 fmt=1 HLR line, told apart only by
+    its length, could not be read back."""
+    ids = getattr(op, "id", None)
+    if not isinstance(ids, (list, tuple)) or len(ids) < 2:
+        return record
+    if type(record).__name__ == "StatusResult" and record.id is None:
+        record = msgspec.structs.replace(record, id=ids[0])
     return record
 
 
@@ -698,7 +703,8 @@ def _strategy(t: mi.Type, name: str, rules: _TextRules, *, nested: bool) -> st.S
             return st.from_regex(rules.regex[name], fullmatch=True, alphabet=_SAFE + " -").filter(_plain)
         return _text(rules.extra.get(name, "") if not nested else "")
     if isinstance(t, (mi.BytesType, mi.ByteArrayType)):
-        return st.binary(min_size=1, max_size=64)
+        # The bytes a result carries are a document: a PDF file, whose magic the decoder checks.
+        return st.binary(max_size=64).map(lambda b: PDF_MAGIC + b)
     if isinstance(t, mi.LiteralType):
         return st.sampled_from(t.values)
     if isinstance(t, mi.EnumType):
@@ -745,20 +751,109 @@ def _struct_strategy(t: mi.StructType, rules: _TextRules, *, nested: bool) -> st
     return st.fixed_dictionaries(fields).map(lambda kw: _wire_rules(t.cls(**kw)))
 
 
-def result_strategy(op: Op) -> st.SearchStrategy[Any]:
-    """Results of ``op.result_kind()`` whose every field survives every fmt's wire form."""
-    shape = op.result_shape()
-    rules = _text_rules(shape)
-    fields_layouts = [p for p in [*_flatten(shape.text), *_flatten(shape.csv)] if isinstance(p, Fields)]
-    t = mi.type_info(op.result_kind())
+# A file op's result travels as a file and its headers: a file name is a header parameter.
+_FILE_RULES = _TextRules(regex={"filename": r"[A-Za-z0-9_][A-Za-z0-9_. -]{0,30}[A-Za-z0-9_]"}, extra={})
+
+
+def result_strategy(op: Op[Any]) -> st.SearchStrategy[Any]:
+    """Results of ``op.result_type`` whose every field survives every fmt's wire form (for a
+    file op: its file and headers)."""
+    if is_file_op(op):
+        rules, fields_layouts = _FILE_RULES, []
+    else:
+        shape = op.result_shape()
+        rules = _text_rules(shape)
+        fields_layouts = [p for p in [*_flatten(shape.text), *_flatten(shape.csv)] if isinstance(p, Fields)]
+    t = mi.type_info(op.result_type)
+
+    def fit(record: Any) -> Any:
+        return _fit_free_fields(_answer_rules(op, record), fields_layouts)
+
     if isinstance(t, mi.StructType):
-        return _struct_strategy(t, rules, nested=False).map(lambda r: _fit_free_fields(r, fields_layouts))
+        return _struct_strategy(t, rules, nested=False).map(fit)
     if isinstance(t, (mi.ListType, mi.VarTupleType)) and isinstance(t.item_type, mi.StructType):
-        record = _struct_strategy(t.item_type, rules, nested=False).map(
-            lambda r: _fit_free_fields(r, fields_layouts)
-        )
-        return st.lists(record, min_size=1, max_size=4)
+        return st.lists(_struct_strategy(t.item_type, rules, nested=False).map(fit), min_size=1, max_size=4)
     return _strategy(t, "", rules, nested=False)
+
+
+# -- fmt=3 bodies of plausible wire values ------------------------------------------------
+
+# How the API writes "no value" in JSON: an empty string, or null.
+_NONE_VALUES = st.sampled_from(["", None])
+_NO_DATES = st.sampled_from(["", None, "0", 0, "00.00.0000 00:00:00"])
+
+
+def _wire_int(low: int, high: int) -> st.SearchStrategy[Any]:
+    numbers = st.integers(min_value=low, max_value=high)
+    # A JSON number, or its ASCII digits as a string.
+    return st.one_of(numbers, numbers.map(str))
+
+
+def _wire_json_value(t: mi.Type) -> st.SearchStrategy[Any]:
+    """A JSON value the API plausibly writes for a field of type ``t``: numbers as JSON
+    numbers or ASCII digit strings, decimals as strings, dates ``DD.MM.YYYY hh:mm:ss``,
+    ``""`` (or null, or a zero date) for none."""
+    if isinstance(t, mi.UnionType):
+        members = [m for m in t.types if not isinstance(m, mi.NoneType)]
+        options = [_wire_json_value(m) for m in members]
+        if len(members) < len(t.types):
+            dated = any(isinstance(m, (mi.DateTimeType, mi.DateType)) for m in members)
+            options.append(_NO_DATES if dated else _NONE_VALUES)
+        return st.one_of(options)
+    if isinstance(t, mi.IntType):
+        low = -(2**31) if t.ge is None and t.gt is None else (t.ge if t.ge is not None else t.gt + 1)  # type: ignore[operator]
+        high = 2**53 if t.le is None and t.lt is None else (t.le if t.le is not None else t.lt - 1)  # type: ignore[operator]
+        return _wire_int(low, high)
+    if isinstance(t, mi.DecimalType):
+        return st.one_of(_money().map(lambda d: format(d, "f")), st.integers(0, 10**9).map(str))
+    if isinstance(t, mi.StrType):
+        digits = st.integers(min_value=0, max_value=10**12).map(str)
+        return st.one_of(_text(",;|"), st.text(max_size=12), digits)
+    if isinstance(t, mi.BoolType):
+        return st.sampled_from([True, False, 1, 0, "1", "0"])
+    if isinstance(t, mi.LiteralType):
+        values = list(t.values)
+        return st.sampled_from(values + [str(v) for v in values if isinstance(v, int)])
+    if isinstance(t, mi.EnumType):
+        codes = [int(m.value) for m in t.cls]
+        if issubclass(t.cls, OpenIntEnum):
+            return st.one_of(st.sampled_from(codes), _wire_int(-999, 999))
+        return st.sampled_from(codes + [str(c) for c in codes])
+    if isinstance(t, mi.DateTimeType):
+        return st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 12, 31)).map(
+            lambda d: d.strftime("%d.%m.%Y %H:%M:%S")
+        )
+    if isinstance(t, mi.DateType):
+        return st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)).map(
+            lambda d: d.strftime("%d.%m.%Y")
+        )
+    if isinstance(t, (mi.ListType, mi.VarTupleType)):
+        return st.lists(_wire_json_value(t.item_type), max_size=3)
+    if isinstance(t, mi.StructType):
+        return wire_json_record(t.cls)
+    raise TypeError(f"no wire values for {t!r}")
+
+
+def wire_json_record(cls: type[msgspec.Struct]) -> st.SearchStrategy[dict[str, Any]]:
+    """A JSON object the API plausibly writes for result struct ``cls``: its required keys,
+    any of its optional ones, and now and then a key this SDK does not know."""
+    t = mi.type_info(cls)
+    assert isinstance(t, mi.StructType)
+    required = {f.encode_name: _wire_json_value(f.type) for f in t.fields if f.required}
+    optional = {f.encode_name: _wire_json_value(f.type) for f in t.fields if not f.required}
+    unknown = st.dictionaries(st.sampled_from(["zz_new", "extra_key"]), _text(), max_size=1)
+    return st.builds(
+        lambda known, more: {**more, **known}, st.fixed_dictionaries(required, optional=optional), unknown
+    )
+
+
+def wire_json_bodies(result_type: Any) -> st.SearchStrategy[str]:
+    """fmt=3 bodies of plausible wire values for ``result_type`` (a struct or a list of
+    them): a list answer may be one bare object, a single one an array of one."""
+    many = typing.get_origin(result_type) is list
+    record = wire_json_record(typing.get_args(result_type)[0] if many else result_type)
+    value = st.one_of(st.lists(record, max_size=4) if many else record.map(lambda r: [r]), record)
+    return value.map(lambda v: msgspec.json.encode(v).decode())
 
 
 def error_descriptions() -> st.SearchStrategy[str]:
@@ -772,24 +867,25 @@ def message_ids() -> st.SearchStrategy[int | str | None]:
 # -- what each fmt carries -------------------------------------------------------------------
 
 
-def _render_or_none(op: Op, result: Any, fmt: int) -> str | None:
+def _render_or_none(op: Op[Any], result: Any, fmt: int) -> HttpResponse | None:
     try:
         return op.render(result, fmt)
     except Exception:
         return None
 
 
-def carried_fields(op: Op, fmt: int, result: Any, body: str) -> list[set[str]] | None:
-    """Per record, the attribute names ``fmt`` writes for ``result``; None means all (fmt=2/3).
+def carried_fields(op: Op[Any], fmt: int, result: Any, rendered: HttpResponse) -> list[set[str]] | None:
+    """Per record, the attribute names ``fmt`` writes for ``result`` (``rendered``); None
+    means all (fmt=2/3, and files in every fmt).
 
     A fmt=0/1 layout writes only some fields (balance's fmt=0 line has no credit), and how
     it does is the layout's own business (Fields, Pairs, Pattern, or an op's own class), so
-    a field counts as carried when leaving it out changes the rendered body. Required
+    a field counts as carried when leaving it out changes the rendered response. Required
     fields always count.
     """
     records = records_of(result)
-    if fmt in (2, 3) or not all(isinstance(r, msgspec.Struct) for r in records):
-        return None  # all of it (rows of a file, say, are whole in every fmt)
+    if fmt in (2, 3) or is_file_op(op) or not all(isinstance(r, msgspec.Struct) for r in records):
+        return None  # all of it (a file, or the rows of one, is whole in every fmt)
     out: list[set[str]] = []
     for index, record in enumerate(records):
         carried: set[str] = set()
@@ -802,16 +898,16 @@ def carried_fields(op: Op, fmt: int, result: Any, body: str) -> list[set[str]] |
                 continue
             variant = msgspec.structs.replace(record, **{f.name: None})
             others = [*records[:index], variant, *records[index + 1 :]]
-            if _render_or_none(op, others if isinstance(result, list) else variant, fmt) != body:
+            if _render_or_none(op, others if isinstance(result, list) else variant, fmt) != rendered:
                 carried.add(f.name)
         out.append(carried)
     return out
 
 
-def compare_carried(op: Op, fmt: int, expected: Any, decoded: Any, body: str) -> None:
-    """Assert ``decoded`` equals ``expected`` on the fields ``fmt`` carries; a field it does
-    not carry must decode as absent."""
-    carried = carried_fields(op, fmt, expected, body)
+def compare_carried(op: Op[Any], fmt: int, expected: Any, decoded: Any, rendered: HttpResponse) -> None:
+    """Assert ``decoded`` equals ``expected`` on the fields ``fmt`` carries (``rendered`` is
+    the response written for ``expected``); a field it does not carry must decode as absent."""
+    carried = carried_fields(op, fmt, expected, rendered)
     if carried is None:
         assert decoded == expected, f"fmt={fmt}: decoded {decoded!r} != rendered {expected!r}"
         return

@@ -17,13 +17,14 @@ from smsc_proto import (
     BalanceResult,
     DecodeError,
     HttpResponse,
-    InvalidOperation,
+    InvalidParameter,
     IpBlockedError,
     ParameterError,
     RateLimitedError,
     SmscError,
 )
-from smsc_proto.op import Fmt
+from smsc_proto.op import CONTENT_TYPES, Fmt
+from smsc_proto.ratelimit import RateLimit
 
 
 def decode(op: Balance, body: str | bytes, content_type: str = "text/plain; charset=utf-8") -> Any:
@@ -37,16 +38,27 @@ def test_params() -> None:
     assert Balance.path == "/sys/balance.php"
 
 
+def test_class_data() -> None:
+    assert Balance.result_type is BalanceResult
+    assert Balance(cur=1).result_type is BalanceResult
+    assert Balance.command is None  # no `<command>=1` flag: the first field is the first param
+    assert Balance(cur=1).params()[0] == ("cur", "1")
+    assert Balance.op_id == "balance"
+    assert OPS["balance"] is Balance
+    assert Balance.idempotent is True
+
+
 @pytest.mark.parametrize("cur", [2, "x", -1])
 def test_bad_cur_is_refused(cur: Any) -> None:
-    with pytest.raises(InvalidOperation) as info:
+    with pytest.raises(InvalidParameter) as info:
         OPS["balance"].from_params({"cur": cur}, 0)
     assert info.value.field == "cur"
 
 
 def test_rate_limit_counts_all_balance_requests() -> None:
-    limit = Balance().limit()
+    limit = Balance().rate_limit
     assert limit is not None and (limit.count, limit.identical) == (10, False)
+    assert Balance.rate_limit == RateLimit(10, identical=False)
 
 
 @pytest.mark.parametrize(
@@ -146,9 +158,24 @@ def test_nothing_but_api_or_decode_errors_escape(body: bytes) -> None:
 def test_rendered_answers_decode_back(fmt: Fmt) -> None:
     op = Balance(cur=1, fmt=fmt)
     plain = BalanceResult(Decimal("-12.50"))
-    assert op.decode_text(op.render(plain)) == plain
+    response = op.render(plain)
+    assert (response.status, response.header("Content-Type")) == (200, CONTENT_TYPES[fmt])
+    assert op.decode(response) == plain
+    assert op.decode_text(response.body.decode()) == plain
     with_currency = BalanceResult(Decimal("250.80"), currency="RUR")
-    assert op.decode_text(op.render(with_currency)) == with_currency
+    assert op.decode_text(op.render(with_currency).body.decode()) == with_currency
     if fmt != 0:  # fmt=0 shows no credit [doc]
         full = BalanceResult(Decimal("250.80"), Decimal("1000.00"), "RUR")
-        assert op.decode_text(op.render(full)) == full
+        assert op.decode(op.render(full)) == full
+    # render's fmt argument overrides the op's.
+    assert Balance(fmt=3).render(plain, fmt).body == response.body
+
+
+@pytest.mark.parametrize("fmt", [0, 1, 2, 3])
+def test_rendered_errors_decode_back(fmt: Fmt) -> None:
+    op = Balance(fmt=fmt)
+    response = op.render_error(2, "authorise error")
+    assert (response.status, response.header("Content-Type")) == (200, CONTENT_TYPES[fmt])
+    with pytest.raises(AuthenticationError) as info:
+        op.decode(response)
+    assert (info.value.code, info.value.op) == (2, "balance")

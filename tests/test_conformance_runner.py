@@ -9,9 +9,16 @@ import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conformance_support import balance_fixture, run_runner, status_many_fixture, write_fixture
+from conformance_support import (
+    balance_fixture,
+    run_runner,
+    status_many_fixture,
+    status_one_fixture,
+    write_fixture,
+)
 from smsc_conformance import fixtures as fixtures_module
 from smsc_conformance import run
 from smsc_conformance.emulator import RecordedRequest
@@ -21,6 +28,7 @@ from smsc_conformance.runner import _Case, _check_received, check_request, run_c
 
 import smsc_proto
 from smsc_proto.ops.balance import Balance
+from smsc_proto.ops.status import Status, StatusBatch, StatusResult
 
 # -- the command line on synthetic folders ------------------------------------------------------
 
@@ -190,6 +198,42 @@ def test_list_results_compare_with_items(tmp_path: Path) -> None:
         'expected "2024-05-01T12:00:06", got "2024-05-01T12:00:05"',
         "1 passed, 3 failed",
     ]
+    assert code == 1
+
+
+def test_status_fixtures_build_a_status_or_a_status_batch_by_their_ids() -> None:
+    def build(data: dict[str, object]) -> smsc_proto.Op[Any]:
+        return fixtures_module.parse_fixture(data, "case.json").build_op()
+
+    many = build(status_many_fixture())
+    assert isinstance(many, StatusBatch)
+    assert (list(many.phone), list(many.id)) == (["79991234567", "79991234568"], [101, 102])
+    assert many.result_type == list[StatusResult]
+    text = build(status_many_fixture(input={"phone": "79991234567", "id": "101,102"}))
+    assert isinstance(text, StatusBatch)
+    assert dict(text.params())["id"] == "101,102"
+    assert len(text.id) == 2
+    one = build(status_one_fixture())  # a list of one id
+    assert type(one) is Status
+    assert (one.phone, one.id) == ("79991234567", 101)
+    assert one.result_type is StatusResult
+    scalar = build(status_one_fixture(input={"phone": "79991234567", "id": 101, "all": 1}))
+    assert type(scalar) is Status
+    assert (scalar.id, scalar.all) == (101, 1)
+
+
+def test_status_and_status_batch_through_every_transport(tmp_path: Path) -> None:
+    write_fixture(tmp_path, "a-many.json", status_many_fixture())
+    write_fixture(tmp_path, "b-one.json", status_one_fixture())
+    # One id answers one record, not a list of one.
+    as_items = status_one_fixture(expect={"result": {"items": [{"status": 1}]}})
+    write_fixture(tmp_path, "c-one-as-items.json", as_items)
+    code, lines = run_runner("--fixtures", str(tmp_path), "--transport", "all")
+    assert sorted(lines[:-1]) == [
+        f'FAIL c-one-as-items.json [{transport}]: items: missing (expected [{{"status":1}}])'
+        for transport in ("aiohttp", "codec", "urllib3")
+    ]
+    assert lines[-1] == "6 passed, 3 failed"
     assert code == 1
 
 

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import smsc_proto
 from smsc_proto import DecodeError, DownloadsGetFile, HttpResponse, NotFoundError, SmscError
 from smsc_proto.errors import AuthenticationError, IpBlockedError, RateLimitedError
-from smsc_proto.formats.csvfile import CsvFileDecoder, Row, render_csv, sniff_delimiter
+from smsc_proto.formats.csvfile import CsvFileDecoder, CsvRow, render_csv, sniff_delimiter
 
 OP = DownloadsGetFile(id=41)
 CSV = {"Content-Type": "text/csv; charset=utf-8"}
@@ -22,9 +23,11 @@ def decoder(headers: dict[str, str] | None = None, status: int = 200, **kw: int)
     return CsvFileDecoder(OP, HttpResponse(status, CSV if headers is None else headers), **kw)
 
 
-def decode(body: bytes, headers: dict[str, str] | None = None, status: int = 200, step: int = 0) -> list[Row]:
+def decode(
+    body: bytes, headers: dict[str, str] | None = None, status: int = 200, step: int = 0
+) -> list[CsvRow]:
     dec = decoder(headers, status)
-    rows: list[Row] = []
+    rows: list[CsvRow] = []
     if step:
         for start in range(0, len(body), step):
             rows += dec.feed(body[start : start + step])
@@ -79,6 +82,11 @@ def test_quoted_fields_with_separators_quotes_and_line_breaks() -> None:
     expected = [{"id": "1", "text": 'a;b "c"\r\nd'}, {"id": "2", "text": "\r\n\r\n"}]
     assert decode(body) == expected
     assert decode(body, step=1) == expected
+
+
+def test_csv_row_is_the_public_row_type() -> None:
+    assert smsc_proto.CsvRow is CsvRow
+    assert decode(b"id;phone\r\n1;2\r\n") == [CsvRow(id="1", phone="2")]
 
 
 def test_header_only_is_an_empty_list() -> None:
@@ -285,7 +293,7 @@ def test_any_chunking_gives_the_rows_back(
         body = body.split(b"\r\n", 1)[0] + b"\r\n"
     header = {"Content-Type": f"text/csv; charset={charset}"}
     dec = decoder(header)
-    out: list[Row] = []
+    out: list[CsvRow] = []
     previous = 0
     for cut in sorted(c % (len(body) + 1) for c in cuts):
         out += dec.feed(body[previous:cut])

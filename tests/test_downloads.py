@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 from smsc_proto import (
     OPS,
     AfterIdPager,
+    CsvRow,
     DecodeError,
     DownloadsGetFile,
     DownloadsGetList,
+    FileOp,
     HttpResponse,
-    InvalidOperation,
+    InvalidParameter,
     NotFoundError,
     RateLimit,
     SmscError,
@@ -28,13 +30,13 @@ from smsc_proto import (
     TaskPager,
     TaskStatus,
 )
-from smsc_proto.op import Op
+from smsc_proto.op import Fmt, Op
 
 FIXTURES = Path(__file__).resolve().parent.parent / "conformance" / "fixtures" / "downloads"
 
 
 def decode(
-    op: Op, body: str | bytes, content_type: str = "text/plain; charset=utf-8", status: int = 200
+    op: Op[Any], body: str | bytes, content_type: str = "text/plain; charset=utf-8", status: int = 200
 ) -> Any:
     raw = body.encode("utf-8") if isinstance(body, str) else body
     return op.decode(HttpResponse(status, {"Content-Type": content_type}, raw))
@@ -55,7 +57,7 @@ def test_get_list_params() -> None:
 
 @pytest.mark.parametrize("params", [{"cnt": 0}, {"cnt": -5}, {"after_id": -1}, {"cnt": "many"}])
 def test_get_list_validation(params: dict[str, Any]) -> None:
-    with pytest.raises(InvalidOperation):
+    with pytest.raises(InvalidParameter):
         DownloadsGetList.from_params(params)
 
 
@@ -69,7 +71,7 @@ def test_get_file_by_id_or_name() -> None:
 
 @pytest.mark.parametrize("params", [{}, {"id": 41, "name": "x.csv"}])
 def test_get_file_needs_exactly_one_of_id_and_name(params: dict[str, Any]) -> None:
-    with pytest.raises(InvalidOperation) as info:
+    with pytest.raises(InvalidParameter) as info:
         DownloadsGetFile.from_params(params)
     assert info.value.field == "id or name"
     assert "id" in str(info.value)
@@ -78,7 +80,7 @@ def test_get_file_needs_exactly_one_of_id_and_name(params: dict[str, Any]) -> No
 
 @pytest.mark.parametrize("params", [{"id": 0}, {"name": " "}])
 def test_get_file_bad_values(params: dict[str, Any]) -> None:
-    with pytest.raises(InvalidOperation):
+    with pytest.raises(InvalidParameter):
         DownloadsGetFile.from_params(params)
 
 
@@ -168,7 +170,7 @@ def test_get_list_empty(fmt: int, body: str) -> None:
 )
 def test_get_list_round_trip(tasks: list[Task], fmt: int) -> None:
     op = DownloadsGetList.from_params({}, fmt)
-    assert decode(op, op.render(tasks)) == tasks
+    assert op.decode(op.render(tasks)) == tasks
 
 
 @settings(max_examples=150, deadline=None)
@@ -184,13 +186,81 @@ def test_get_list_any_body_gives_a_result_or_a_typed_error(body: str, fmt: int) 
 def test_get_file_decode_and_render() -> None:
     op = DownloadsGetFile(id=41, fmt=0)
     rows = [{"id": "1", "message": 'a;b "c"\nd'}, {"id": "2", "message": ""}]
-    assert decode(op, op.render(rows), "text/csv") == rows
-    assert op.decode_text(op.render(rows)) == rows
+    assert op.decode(op.render(rows)) == rows
+    assert op.decode_text(op.render(rows).body.decode()) == rows
 
 
 def test_get_file_error() -> None:
     with pytest.raises(NotFoundError):
         decode(DownloadsGetFile(name="x.csv"), "ERROR = 5 (task not found)")
+
+
+def test_get_file_is_a_file_op_without_a_record_shape() -> None:
+    op = DownloadsGetFile(id=41)
+    assert isinstance(op, FileOp)
+    with pytest.raises(TypeError, match=r"downloads\.get_file"):
+        op.result_shape()
+
+
+def test_get_file_render_is_the_csv_file_whatever_the_fmt() -> None:
+    rows: list[CsvRow] = [{"id": "1", "phone": "79991234567", "message": "Привет; мир"}]
+    op = DownloadsGetFile(id=41)
+    response = op.render(rows)
+    assert response.status == 200
+    assert response.header("Content-Type") == "text/csv; charset=utf-8"
+    assert response.body.decode("utf-8") == 'id;phone;message\r\n1;79991234567;"Привет; мир"\r\n'
+    assert all(op.render(rows, fmt) == response for fmt in (0, 1, 2, 3))
+    assert op.decode(response) == rows
+
+
+@pytest.mark.parametrize("rows", [[], [{}]], ids=["no rows", "no columns"])
+def test_get_file_render_needs_a_column(rows: list[CsvRow]) -> None:
+    with pytest.raises(ValueError, match="column"):
+        DownloadsGetFile(id=41).render(rows)
+
+
+@pytest.mark.parametrize("fmt", [0, 1, 2, 3])
+def test_get_file_rendered_error_decodes_to_the_error(fmt: Fmt) -> None:
+    op = DownloadsGetFile(id=41, fmt=fmt)
+    response = op.render_error(5, "task not found")
+    with pytest.raises(NotFoundError) as info:
+        op.decode(response)
+    assert (info.value.code, info.value.op) == (5, "downloads.get_file")
+    with pytest.raises(NotFoundError):
+        list(_streamed(op, response, 3))
+
+
+def _streamed(op: DownloadsGetFile, response: HttpResponse, step: int) -> list[CsvRow]:
+    decoder = op.stream_decoder(HttpResponse(response.status, response.headers))
+    rows: list[CsvRow] = []
+    for start in range(0, len(response.body), step):
+        rows += decoder.feed(response.body[start : start + step])
+    return rows + decoder.close()
+
+
+_names = st.lists(
+    st.text(alphabet="abcxyz_ яю", min_size=1, max_size=8).map(str.strip).filter(bool),
+    min_size=1,
+    max_size=5,
+    unique=True,
+)
+_cells = st.text(alphabet=st.sampled_from(list('ab ;,\t"\r\nюя€1%<{')), max_size=12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(names=_names, data=st.data(), step=st.integers(min_value=1, max_value=64))
+def test_get_file_rows_round_trip(names: list[str], data: st.DataObject, step: int) -> None:
+    rows = data.draw(st.lists(st.fixed_dictionaries({n: _cells for n in names}), min_size=1, max_size=6))
+    rows = [r for r in rows if any(r.values())]  # an all-empty row is a blank line: skipped by design
+    op = DownloadsGetFile(name="export.csv")
+    if not rows:
+        with pytest.raises(ValueError):
+            op.render(rows)
+        return
+    response = op.render(rows)
+    assert op.decode(response) == rows
+    assert op.decode_text(response.body.decode("utf-8")) == rows
+    assert _streamed(op, response, step) == rows
 
 
 # -- the pager -----------------------------------------------------------------------------
@@ -231,7 +301,7 @@ def test_pager_starts_after_a_given_id_and_filters_old_items() -> None:
 
 
 def test_pager_checks_its_parameters_at_once() -> None:
-    with pytest.raises(InvalidOperation):
+    with pytest.raises(InvalidParameter):
         TaskPager(cnt=0)
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 import urllib3
@@ -16,10 +19,15 @@ from conformance_support import balance_fixture, http, post_form, write_fixture
 from smsc_aiohttp import AsyncClient
 from smsc_conformance import cli, demo
 from smsc_conformance.emulator import GARBAGE, Emulator
-from smsc_conformance.fixtures import CannedResponse, Fixture, parse_fixture
+from smsc_conformance.fixtures import CannedResponse, Expectation, Fixture, RequestSpec, parse_fixture
 from smsc_urllib3 import Client
 
 import smsc_proto
+from smsc_proto.enums import MessageStatus
+from smsc_proto.ops.balance import Balance, BalanceResult
+from smsc_proto.ops.documents import DocumentFile, DocumentsAddAccount, DocumentsGetAccount, InvoiceResult
+from smsc_proto.ops.downloads import DownloadsGetFile
+from smsc_proto.ops.status import Status, StatusBatch, StatusResult
 
 CREDS = smsc_proto.Credentials(login="tester", psw="emulator-secret")
 NO_RETRY: dict[str, object] = {"max_attempts": 1, "backoff": 0, "rate_limits": False, "read_timeout": 10.0}
@@ -62,8 +70,8 @@ def test_direct_mode_serves_bytes_status_and_headers_exactly(emulator: Emulator)
 def test_direct_mode_with_a_transport(emulator: Emulator) -> None:
     case = emulator.add_case(CannedResponse(200, (), b'{"balance": "12.50", "currency": "RUR"}'))
     with Client(CREDS, hosts=[emulator.case_url(case)], **NO_RETRY) as client:
-        result = client.call(smsc_proto.Balance(cur=1))
-    assert result == smsc_proto.BalanceResult(balance=Decimal("12.50"), currency="RUR")
+        result = client.call(Balance(cur=1))
+    assert result == BalanceResult(balance=Decimal("12.50"), currency="RUR")
     (seen,) = emulator.requests_for(case)
     assert dict(seen.form)["psw"] == "emulator-secret"
     assert "emulator-secret" not in seen.target
@@ -154,17 +162,112 @@ def test_matching_mode_with_both_clients(tmp_path: Path) -> None:
     fixture = _fixture("ok", {"fmt": "0"}, "42.10", fmt=0)
     with Emulator([fixture]) as emu:
         with Client(CREDS, hosts=[emu.base_url], **NO_RETRY) as client:
-            assert client.call(smsc_proto.Balance(fmt=0)).balance == Decimal("42.10")
+            assert client.call(Balance(fmt=0)).balance == Decimal("42.10")
 
-        async def call() -> smsc_proto.BalanceResult:
+        async def call() -> BalanceResult:
             aclient = AsyncClient(CREDS, hosts=[emu.base_url], **NO_RETRY)
             try:
-                result: smsc_proto.BalanceResult = await aclient.call(smsc_proto.Balance(fmt=0))
+                result = await aclient.call(Balance(fmt=0))
                 return result
             finally:
                 await aclient.close()
 
         assert asyncio.run(call()).balance == Decimal("42.10")
+
+
+# -- answers written by the codec (op.render) ----------------------------------------------------------
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n\x00\xff\r\n%%EOF\n"
+
+
+def _both_clients(url: str, op: smsc_proto.Op[Any]) -> tuple[object, object]:
+    with Client(CREDS, hosts=[url], **NO_RETRY) as client:
+        sync = client.call(op)
+
+    async def call() -> object:
+        aclient = AsyncClient(CREDS, hosts=[url], **NO_RETRY)
+        try:
+            return await aclient.call(op)
+        finally:
+            await aclient.close()
+
+    return sync, asyncio.run(call())
+
+
+def test_a_rendered_pdf_is_served_as_is_and_decoded_by_both_clients(emulator: Emulator) -> None:
+    op = DocumentsGetAccount(user="client1", id=301)
+    document = DocumentFile(pdf=PDF, filename="invoice-301.pdf")
+    answer = op.render(document)
+    assert (answer.status, answer.header("Content-Type"), answer.body) == (200, "application/pdf", PDF)
+    case = emulator.add_case(answer)  # an HttpResponse, served as it is
+    raw = post_form(emulator.case_url(case) + "/sys/documents.php", {"get_account": "1", "id": "301"})
+    assert (raw.status, raw.data) == (200, PDF)
+    assert raw.headers["Content-Type"] == "application/pdf"
+    assert raw.headers["Content-Disposition"] == 'attachment; filename="invoice-301.pdf"'
+    sync, async_ = _both_clients(emulator.case_url(case), op)
+    assert sync == document
+    assert async_ == document
+    _, *sent = emulator.requests_for(case)
+    assert [(r.path, dict(r.form)["get_account"], dict(r.form)["id"]) for r in sent] == [
+        ("/sys/documents.php", "1", "301")
+    ] * 2
+
+
+@pytest.mark.parametrize(
+    ("op", "result", "content_type"),
+    [
+        (DocumentsGetAccount(user_id=17, id=302), DocumentFile(pdf=PDF), "application/pdf"),
+        (
+            DocumentsAddAccount(user="client1", sum=Decimal("1500.00")),
+            InvoiceResult(id=77, sum=Decimal("1500.00"), pdf=PDF, filename="invoice-77.pdf"),
+            "multipart/mixed",
+        ),
+        (
+            DownloadsGetFile(id=42),
+            [{"phone": "79991234567", "text": 'a;b "c"'}, {"phone": "79991234568", "text": "ё"}],
+            "text/csv",
+        ),
+    ],
+    ids=["pdf-no-name", "multipart", "csv"],
+)
+def test_rendered_file_answers_round_trip_through_both_clients(
+    emulator: Emulator, op: smsc_proto.Op[Any], result: object, content_type: str
+) -> None:
+    answer = op.render(result)
+    assert (answer.header("Content-Type") or "").startswith(content_type)
+    case = emulator.add_case(CannedResponse.of(answer))
+    assert _both_clients(emulator.case_url(case), op) == (result, result)
+    assert len(emulator.requests_for(case)) == 2
+
+
+def test_a_rendered_error_of_a_file_op_is_its_api_error(emulator: Emulator) -> None:
+    op = DocumentsGetAccount(user="client1", id=301, fmt=3)
+    case = emulator.add_case(op.render_error(7, "document not found"))
+    for outcome in _outcomes(emulator.case_url(case), op):
+        assert isinstance(outcome, smsc_proto.NotFoundError)
+        assert (outcome.code, outcome.description) == (7, "document not found")
+
+
+def _outcomes(url: str, op: smsc_proto.Op[Any]) -> list[BaseException]:
+    caught: list[BaseException] = []
+    with Client(CREDS, hosts=[url], **NO_RETRY) as client:
+        try:
+            client.call(op)
+        except smsc_proto.SmscProtoError as exc:
+            caught.append(exc)
+
+    async def call() -> None:
+        aclient = AsyncClient(CREDS, hosts=[url], **NO_RETRY)
+        try:
+            await aclient.call(op)
+        except smsc_proto.SmscProtoError as exc:
+            caught.append(exc)
+        finally:
+            await aclient.close()
+
+    asyncio.run(call())
+    assert len(caught) == 2, caught
+    return caught
 
 
 # -- faults ------------------------------------------------------------------------------------------
@@ -221,7 +324,7 @@ def test_faults_with_the_sync_client(
     case = emulator.add_case(CannedResponse(200, (), b'{"balance": "1.00"}'))
     url = emulator.fault_url(kind, arg, case_id=case)
     with Client(CREDS, hosts=[url], **_fault_client_options(kind)) as client, pytest.raises(error):
-        client.call(smsc_proto.Balance())
+        client.call(Balance())
     assert [r.fault for r in emulator.requests_for(case)] == [kind]
 
 
@@ -235,7 +338,7 @@ async def test_faults_with_the_async_client(
     )
     try:
         with pytest.raises(error):
-            await client.call(smsc_proto.Balance())
+            await client.call(Balance())
     finally:
         await client.close()
     assert [r.fault for r in emulator.requests_for(case)] == [kind]
@@ -246,7 +349,7 @@ def test_a_retry_moves_past_a_fault(emulator: Emulator) -> None:
     hosts = [emulator.fault_url("status", 502, case_id=case), emulator.case_url(case)]
     options = NO_RETRY | {"max_attempts": 2}
     with Client(CREDS, hosts=hosts, **options) as client:
-        assert client.call(smsc_proto.Balance()).balance == Decimal("7.00")
+        assert client.call(Balance()).balance == Decimal("7.00")
     assert [r.fault for r in emulator.requests_for(case)] == ["status", None]
 
 
@@ -322,14 +425,48 @@ def test_demo_as_a_module() -> None:
     assert "API error 7 (invalid number)" in done.stdout
 
 
+# `smsc ops`: op id, class -> result type, path, command flag (when the op has one).
+_OPS_LINE = re.compile(
+    r"(?P<id>\S+) +(?P<cls>\w+) -> (?P<type>.+?) {2,}(?P<path>/\S+)(?:  (?P<command>\w+=1))?"
+)
+
+
 def test_cli_ops() -> None:
     out = io.StringIO()
     assert cli.main(["ops"], out) == 0
     lines = out.getvalue().splitlines()
-    ids = [line.split()[0] for line in lines]
+    rows = []
+    for line in lines:
+        match = _OPS_LINE.fullmatch(line)
+        assert match is not None, line
+        rows.append(match.groupdict())
+    ids = [row["id"] for row in rows]
+    assert set(ids) == set(smsc_proto.OPS)
     assert {"send", "send.cost", "status", "balance", "ping"} <= set(ids)
     assert ids == sorted(ids)
-    assert any(line.split()[:3] == ["send.cost", "/sys/send.php", "cost=1"] for line in lines)
+    typed = {(row["id"], row["cls"]): row["type"] for row in rows}
+    assert typed[("balance", "Balance")] == "BalanceResult"
+    assert typed[("jobs.get_all", "JobsGetAll")] == "list[JobSummary]"
+    assert typed[("status", "Status")] == "StatusResult"
+    assert typed[("status", "StatusBatch")] == "list[StatusResult]"  # what several ids build
+    assert typed[("op_templates.get", "OperatorTemplatesGet")] == "list[OperatorTemplateInfo]"
+    assert typed[("documents.get_account", "DocumentsGetAccount")] == "DocumentFile"
+    assert typed[("downloads.get_file", "DownloadsGetFile")] == "list[dict[str, str]]"
+    assert typed[("ping", "Ping")] == "OkResult"
+    for op_id, cls in smsc_proto.OPS.items():  # the class each op id builds comes first
+        assert rows[ids.index(op_id)]["cls"] == cls.__name__
+    assert len(rows) == len(smsc_proto.OPS) + 1  # StatusBatch is the only second class
+    send_cost = rows[ids.index("send.cost")]
+    assert (send_cost["path"], send_cost["command"]) == ("/sys/send.php", "cost=1")
+    balance = rows[ids.index("balance")]
+    assert (balance["path"], balance["command"]) == ("/sys/balance.php", None)
+    assert re.search(r"^balance +Balance -> BalanceResult +/sys/balance\.php$", out.getvalue(), re.M)
+
+
+def test_type_names() -> None:
+    assert cli.type_name(BalanceResult) == "BalanceResult"
+    assert cli.type_name(list[StatusResult]) == "list[StatusResult]"
+    assert cli.type_name(dict[str, int | None]) == "dict[str, int | None]"
 
 
 def test_cli_call_against_the_emulator(
@@ -348,6 +485,53 @@ def test_cli_call_against_the_emulator(
         assert dict(seen.form)["login"] == "tester"
         assert cli.main(["call", "balance", "cur=0", "--host", emu.base_url], io.StringIO()) == 1
     assert "balance: API error 2 (authorise error) [AuthenticationError]" in capsys.readouterr().err
+
+
+def _rendered(name: str, op: smsc_proto.Op[Any], answer: smsc_proto.HttpResponse) -> Fixture:
+    """A matching-mode fixture answering exactly ``op``'s params with ``answer``."""
+    return Fixture(
+        name=name,
+        op_id=op.op_id,
+        input={},
+        fmt=op.fmt,
+        request=RequestSpec("POST", op.path, dict(op.params())),
+        response=CannedResponse.of(answer),
+        expect=Expectation("result", {}),
+    )
+
+
+def test_cli_call_status_with_one_id_and_several(monkeypatch: pytest.MonkeyPatch) -> None:
+    one = Status(phone="79991234567", id=101)
+    batch = StatusBatch(phone=["79991234567", "79991234568"], id=[101, 102])
+    fixtures = [
+        _rendered(
+            "one", one, one.render(StatusResult(status=MessageStatus.DELIVERED, last_timestamp=1714564805))
+        ),
+        _rendered(
+            "batch",
+            batch,
+            batch.render(
+                [
+                    StatusResult(status=MessageStatus.DELIVERED, id=101),
+                    StatusResult(status=MessageStatus.WAITING, id=102),
+                ]
+            ),
+        ),
+    ]
+    monkeypatch.delenv("SMSC_APIKEY", raising=False)
+    monkeypatch.setenv("SMSC_LOGIN", "tester")
+    monkeypatch.setenv("SMSC_PSW", "cli-secret")
+    with Emulator(fixtures) as emu:
+        out = io.StringIO()
+        assert cli.main(["call", "status", "phone=79991234567", "id=101", "--host", emu.base_url], out) == 0
+        assert json.loads(out.getvalue()) == {"status": 1, "last_timestamp": 1714564805}
+        out = io.StringIO()
+        words = ["phone=79991234567", "phone=79991234568", "id=101", "id=102"]
+        assert cli.main(["call", "status", *words, "--host", emu.base_url], out) == 0
+        assert json.loads(out.getvalue()) == [{"status": 1, "id": 101}, {"status": -1, "id": 102}]
+        first, second = emu.requests
+    assert (dict(first.form)["id"], dict(first.form)["phone"]) == ("101", "79991234567")
+    assert (dict(second.form)["id"], dict(second.form)["phone"]) == ("101,102", "79991234567,79991234568")
 
 
 def test_cli_call_usage_errors(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -369,8 +553,17 @@ def test_cli_call_usage_errors(monkeypatch: pytest.MonkeyPatch, capsys: pytest.C
 
 def test_cli_build_op_lists() -> None:
     op = cli.build_op("status", ["phone=79991234567", "id=1", "phone=79991234568", "id=2"])
+    assert isinstance(op, StatusBatch)
     assert dict(op.params())["id"] == "1,2"
     assert dict(op.params())["phone"] == "79991234567,79991234568"
+    joined = cli.build_op("status", ["phone=79991234567", "id=1,2"])
+    assert isinstance(joined, StatusBatch)
+    assert dict(joined.params())["id"] == "1,2"
+    one = cli.build_op("status", ["phone=79991234567", "id=1", "all=1"], fmt=0)
+    assert type(one) is Status
+    assert one.params() == Status(phone="79991234567", id=1, all=1, fmt=0).params()
+    with pytest.raises(cli.UsageError, match="one phone per id"):
+        cli.build_op("status", ["phone=79991234567", "phone=79991234568", "id=1", "id=2", "id=3"])
 
 
 def test_cli_conformance_and_demo(tmp_path: Path) -> None:

@@ -1,6 +1,9 @@
 import pytest
 
-from smsc_proto.formats.envelope import ApiError, find_error, render_error
+from smsc_proto.decode import find_error
+from smsc_proto.formats.envelope import ApiError, error_in_json, error_in_text, error_in_xml, render_error
+from smsc_proto.formats.json import parse_json
+from smsc_proto.formats.xml import parse_xml
 
 
 @pytest.mark.parametrize(
@@ -45,6 +48,12 @@ def test_every_envelope_is_found(body: str, expected: ApiError) -> None:
         "<balance>1</balance>",
         "<html><body>502 Bad Gateway</body></html>",
         "{truncated",
+        '{"error": "x", "error_code": "nine"}',
+        '{"error_code": [1]}',
+        '{"error_code": 1e999}',
+        "<result><error_code>x</error_code></result>",
+        "<broken",
+        "ERROR = 2 trailing words",
     ],
 )
 def test_non_errors_are_not_errors(body: str) -> None:
@@ -56,6 +65,25 @@ def test_non_errors_are_not_errors(body: str) -> None:
 def test_render_round_trips(fmt: int, message_id: int | None) -> None:
     error = ApiError(7, "invalid number" if fmt != 1 else "", message_id)
     assert find_error(render_error(fmt, error)) == error
+
+
+def test_each_reader_takes_its_parsed_form() -> None:
+    assert error_in_json(parse_json('{"error": "e", "error_code": 2, "id": "ab"}')) == ApiError(2, "e", "ab")
+    assert error_in_json(parse_json('[{"error_code": 2}]')) is None
+    assert error_in_json(parse_json('{"error_code": 2}')) == ApiError(2, "")
+    root = parse_xml("<result><error> e </error><error_code>4</error_code></result>")
+    assert error_in_xml(root) == ApiError(4, "e")
+    assert error_in_xml(parse_xml("<result><error>e</error></result>")) is None
+    assert error_in_text("ERROR = 3 (no money), ID - 7") == ApiError(3, "no money", 7)
+    assert error_in_text("0,-9") == ApiError(9, "")
+    assert error_in_text("OK - 1 SMS, ID - 7") is None
+
+
+def test_api_error_equality() -> None:
+    assert ApiError(1, "a", None) == ApiError(1, "a")
+    assert ApiError(1, "a", 2) != ApiError(1, "a", "2")
+    assert ApiError(1, "a") != (1, "a", None)
+    assert repr(ApiError(1, "a", 2)) == "ApiError(1, 'a', 2)"
 
 
 def test_decode_error_redacts_raw_and_url_encoded_secrets() -> None:

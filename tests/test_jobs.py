@@ -16,7 +16,7 @@ from smsc_proto import (
     OPS,
     DecodeError,
     HttpResponse,
-    InvalidOperation,
+    InvalidParameter,
     Job,
     JobCreated,
     JobRepeat,
@@ -33,13 +33,13 @@ from smsc_proto import (
     RateLimitedError,
     SmscError,
 )
-from smsc_proto.op import Op
+from smsc_proto.op import CONTENT_TYPES, Op
 
 FIXTURES = Path(__file__).resolve().parent.parent / "conformance" / "fixtures" / "jobs"
 ADD = {"name": "Spring sale", "phones": ["79991234567"], "mes": "Sale"}
 
 
-def decode(op: Op, body: str, status: int = 200) -> Any:
+def decode(op: Op[Any], body: str, status: int = 200) -> Any:
     return op.decode(
         HttpResponse(status, {"Content-Type": "text/plain; charset=utf-8"}, body.encode("utf-8"))
     )
@@ -99,19 +99,22 @@ def test_unknown_repeat_value_is_kept() -> None:
     ],
 )
 def test_add_validation(params: dict[str, Any], field: str) -> None:
-    with pytest.raises(InvalidOperation) as info:
+    with pytest.raises(InvalidParameter) as info:
         JobsAdd.from_params(params)
     assert info.value.field == field
     assert info.value.op == "jobs.add"
 
 
-@pytest.mark.parametrize("cls", [JobsDel, JobsCancel, JobsGet])
-def test_id_commands(cls: type[Op]) -> None:
+@pytest.mark.parametrize(("cls", "command"), [(JobsDel, "del"), (JobsCancel, "cancel"), (JobsGet, "get")])
+def test_id_commands(cls: type[Op[Any]], command: str) -> None:
+    assert cls.command == command
     op = cls.from_params({"id": "17"}, 1)
-    assert op.params()[:2] == [(cls.command[0][0], "1"), ("id", "17")]
-    with pytest.raises(InvalidOperation):
+    assert op.params()[:2] == [(command, "1"), ("id", "17")]
+    # The op's own command flag given in the params is implied, not sent twice.
+    assert cls.from_params({"id": "17", command: 1}, 1) == op
+    with pytest.raises(InvalidParameter):
         cls.from_params({"id": 0})
-    with pytest.raises(InvalidOperation):
+    with pytest.raises(InvalidParameter):
         cls.from_params({})
 
 
@@ -121,9 +124,9 @@ def test_get_all_dates_in_the_api_spelling_or_as_dates() -> None:
         ("end", "31.03.2024"),
     ]
     assert JobsGetAll(start=dt.date(2024, 3, 1)).params()[1] == ("start", "01.03.2024")
-    with pytest.raises(InvalidOperation, match="start"):
+    with pytest.raises(InvalidParameter, match="start"):
         JobsGetAll.from_params({"start": "March"})
-    with pytest.raises(InvalidOperation, match="end"):
+    with pytest.raises(InvalidParameter, match="end"):
         JobsGetAll(start=dt.date(2024, 3, 2), end=dt.date(2024, 3, 1))
 
 
@@ -136,6 +139,32 @@ def test_class_data() -> None:
         assert cls.errors[5][0] is ParameterError
     assert JobsAdd.idempotent is False
     assert JobsGet.idempotent is True
+
+
+def test_result_types() -> None:
+    assert JobsAdd.result_type is JobCreated
+    assert JobsDel.result_type is OkResult
+    assert JobsCancel.result_type is OkResult
+    assert JobsGet.result_type is Job
+    assert JobsGetAll.result_type == list[JobSummary]
+    assert JobsGet(id=1).result_type is Job
+
+
+@pytest.mark.parametrize(
+    ("op", "command"),
+    [
+        (JobsAdd(name="n", phones=("79991234567",), mes="m"), "add"),
+        (JobsDel(id=1), "del"),
+        (JobsCancel(id=1), "cancel"),
+        (JobsGet(id=1), "get"),
+        (JobsGetAll(), "get_all"),
+    ],
+)
+def test_each_command_is_sent_as_its_flag_first(op: Op[Any], command: str) -> None:
+    assert op.command == command
+    params = op.params()
+    assert params[0] == (command, "1")
+    assert [name for name, _ in params].count(command) == 1
 
 
 # -- answers -------------------------------------------------------------------------------
@@ -159,10 +188,12 @@ def test_add_answers(fmt: int, body: str, cost: str | None) -> None:
 
 @pytest.mark.parametrize("fmt", [0, 1, 2, 3])
 @pytest.mark.parametrize("cls", [JobsDel, JobsCancel])
-def test_ok_answers(fmt: int, cls: type[Op]) -> None:
+def test_ok_answers(fmt: int, cls: type[Op[Any]]) -> None:
     op = cls.from_params({"id": 5}, fmt)
-    body = op.render(OkResult("OK"))
-    assert decode(op, body) == OkResult("OK")
+    response = op.render(OkResult("OK"))
+    assert (response.status, response.header("Content-Type")) == (200, CONTENT_TYPES[fmt])
+    assert op.decode(response) == OkResult("OK")
+    assert decode(op, response.body.decode()) == OkResult("OK")
     assert decode(op, "OK") == OkResult("OK")
 
 
@@ -249,10 +280,14 @@ def test_get_all_empty(fmt: int, body: str) -> None:
 @pytest.mark.parametrize("fmt", [0, 1, 2, 3])
 def test_errors_by_code(code: int, error: type[SmscError], fmt: int) -> None:
     op = JobsGet.from_params({"id": 7}, fmt)
+    response = op.render_error(code, "x")
+    assert (response.status, response.header("Content-Type")) == (200, CONTENT_TYPES[fmt])
     with pytest.raises(error) as info:
-        decode(op, op.render_error(code, "x"))
+        op.decode(response)
     assert type(info.value) is error
     assert info.value.code == code
+    with pytest.raises(error):
+        decode(op, response.body.decode())
 
 
 @pytest.mark.parametrize(
@@ -266,7 +301,7 @@ def test_errors_by_code(code: int, error: type[SmscError], fmt: int) -> None:
         (JobsDel(id=1, fmt=0), "DONE"),
     ],
 )
-def test_malformed_answers(op: Op, body: str) -> None:
+def test_malformed_answers(op: Op[Any], body: str) -> None:
     with pytest.raises(DecodeError):
         decode(op, body)
 
@@ -295,7 +330,9 @@ _summary = st.builds(
 @given(jobs=st.lists(_summary, max_size=4), fmt=st.sampled_from([0, 1, 2, 3]))
 def test_get_all_round_trip(jobs: list[JobSummary], fmt: int) -> None:
     op = JobsGetAll.from_params({}, fmt)
-    assert decode(op, op.render(jobs)) == jobs
+    response = op.render(jobs)
+    assert op.decode(response) == jobs
+    assert decode(op, response.body.decode()) == jobs
 
 
 _ops = st.sampled_from(
@@ -317,7 +354,7 @@ _ops = st.sampled_from(
 @given(
     op=_ops, body=st.one_of(st.text(max_size=200), st.sampled_from(["|" * 16, ";" * 11, "[{}]", "<job/>"]))
 )
-def test_any_body_gives_a_result_or_a_typed_error(op: Op, body: str) -> None:
+def test_any_body_gives_a_result_or_a_typed_error(op: Op[Any], body: str) -> None:
     with contextlib.suppress(SmscError, DecodeError):
         decode(op, body)
 

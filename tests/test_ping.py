@@ -15,7 +15,7 @@ from smsc_proto import (
     Credentials,
     DecodeError,
     HttpResponse,
-    InvalidOperation,
+    InvalidParameter,
     IpBlockedError,
     NotFoundError,
     OkResult,
@@ -24,7 +24,8 @@ from smsc_proto import (
     RateLimitedError,
     SmscError,
 )
-from smsc_proto.op import Fmt
+from smsc_proto.op import CONTENT_TYPES, Fmt
+from smsc_proto.ratelimit import RateLimit
 
 
 def decode(op: Ping, body: str | bytes, content_type: str = "text/plain; charset=utf-8") -> Any:
@@ -49,8 +50,18 @@ def test_params_carry_the_macros_and_template_choice() -> None:
 
 def test_ping_is_never_retried_and_limited_per_identical_request() -> None:
     assert Ping.idempotent is False
-    limit = Ping(id=7).limit()
+    limit = Ping(id=7).rate_limit
     assert limit is not None and (limit.count, limit.identical) == (5, True)
+    assert Ping.rate_limit == RateLimit(5)
+
+
+def test_class_data() -> None:
+    assert Ping.result_type is OkResult
+    assert Ping(id=7).result_type is OkResult
+    assert Ping.command is None  # no `<command>=1` flag: the id is the first param
+    assert Ping(id=7).params()[0] == ("id", "7")
+    assert (Ping.op_id, Ping.path) == ("ping", "/sys/ping.php")
+    assert OPS["ping"] is Ping
 
 
 @pytest.mark.parametrize(
@@ -64,7 +75,7 @@ def test_ping_is_never_retried_and_limited_per_identical_request() -> None:
     ],
 )
 def test_invalid_parameters_name_the_field(params: dict[str, Any], field: str) -> None:
-    with pytest.raises(InvalidOperation) as info:
+    with pytest.raises(InvalidParameter) as info:
         OPS["ping"].from_params(params, 3)
     assert info.value.field == field
     assert info.value.op == "ping"
@@ -138,6 +149,14 @@ def test_nothing_but_api_or_decode_errors_escape(body: str, fmt: Fmt) -> None:
 @pytest.mark.parametrize("fmt", [0, 1, 2, 3])
 def test_rendered_answers_decode_back(fmt: Fmt) -> None:
     op = Ping(id=7, fmt=fmt)
-    assert op.decode_text(op.render(OkResult(result="OK"))) == OkResult(result="OK")
+    response = op.render(OkResult(result="OK"))
+    assert (response.status, response.header("Content-Type")) == (200, CONTENT_TYPES[fmt])
+    assert op.decode(response) == OkResult(result="OK")
+    assert op.decode_text(response.body.decode()) == OkResult(result="OK")
+    error = op.render_error(3, "task group not found")
+    assert (error.status, error.header("Content-Type")) == (200, CONTENT_TYPES[fmt])
+    with pytest.raises(NotFoundError) as info:
+        op.decode(error)
+    assert info.value.description == ("" if fmt == 1 else "task group not found")
     with pytest.raises(NotFoundError):
-        op.decode_text(op.render_error(3, "task group not found"))
+        op.decode_text(error.body.decode())

@@ -1,3 +1,4 @@
+import msgspec
 import pytest
 
 from smsc_proto import RateLimit, RateLimiter
@@ -21,13 +22,65 @@ def test_refusals_are_not_counted() -> None:
     assert limiter.acquire("k", limit, 10.0) == 0.0
 
 
+def test_release_forgets_one_request() -> None:
+    limiter = RateLimiter()
+    limit = RateLimit(2)
+    limiter.acquire("k", limit, 0.0)
+    limiter.acquire("k", limit, 1.0)
+    assert limiter.acquire("k", limit, 2.0) > 0
+    limiter.release("k", 1.0)
+    assert limiter.acquire("k", limit, 2.0) == 0.0
+    assert limiter.acquire("k", limit, 3.0) == pytest.approx(57.0)  # t=0 still counts
+    limiter.release("k", 42.0)  # never counted: nothing happens
+    limiter.release("other", 0.0)
+    assert limiter.acquire("k", limit, 3.0) == pytest.approx(57.0)
+
+
 def test_identical_requests_share_a_key_and_others_do_not() -> None:
     identical = RateLimit(1)
     a = RateLimiter.key("send", identical, [("phones", "1"), ("mes", "hi")])
     assert a == RateLimiter.key("send", identical, [("mes", "hi"), ("phones", "1")])
     assert a != RateLimiter.key("send", identical, [("phones", "1"), ("mes", "ho")])
+    assert a != RateLimiter.key("send.cost", identical, [("phones", "1"), ("mes", "hi")])
     assert "hi" not in a  # a digest: the limiter keeps no message text
+    assert a.startswith("send:")
     assert RateLimiter.key("balance", RateLimit(10, identical=False), [("cur", "1")]) == "balance"
+
+
+def test_key_drops_the_credentials_itself() -> None:
+    limit = RateLimit(1)
+    form = [("phones", "1"), ("mes", "hi")]
+    bare = RateLimiter.key("send", limit, form)
+    for credentials in (
+        [("login", "acme"), ("psw", "s3cret")],
+        [("login", "other"), ("psw", "another")],
+        [("apikey", "KEY-s3cret")],
+    ):
+        key = RateLimiter.key("send", limit, [*credentials, *form])
+        assert key == bare  # the same request, whoever sends it, counts as identical
+        assert "s3cret" not in key and "acme" not in key
+
+
+def test_group_shares_one_window_between_ops() -> None:
+    grouped = RateLimit(1, group="documents")
+    act = RateLimiter.key("documents.get_act", grouped, [("num", "1")])
+    account = RateLimiter.key("documents.get_account", grouped, [("num", "1")])
+    assert act == account and act.startswith("documents:")
+    whole = RateLimit(1, identical=False, group="documents")
+    assert RateLimiter.key("documents.get_act", whole, [("num", "1")]) == "documents"
+
+
+def test_rate_limit_is_a_frozen_struct() -> None:
+    limit = RateLimit(5)
+    assert isinstance(limit, msgspec.Struct)
+    assert (limit.count, limit.per, limit.identical, limit.group) == (5, 60.0, True, None)
+    assert limit == RateLimit(5, per=60.0, identical=True, group=None)
+    assert limit != RateLimit(5, identical=False)
+    assert hash(limit) == hash(RateLimit(5))
+    assert repr(limit) == "RateLimit(count=5, per=60.0, identical=True, group=None)"
+    with pytest.raises(AttributeError):
+        limit.count = 6  # type: ignore[misc]
+    assert msgspec.structs.replace(limit, count=1) == RateLimit(1)
 
 
 def test_memory_stays_bounded() -> None:

@@ -21,7 +21,7 @@ from smsc_proto import (
     DecodeError,
     HttpResponse,
     InsufficientFundsError,
-    InvalidOperation,
+    InvalidParameter,
     IpBlockedError,
     MessageRejectedError,
     ParameterError,
@@ -33,12 +33,13 @@ from smsc_proto import (
     SendResult,
     SmscError,
 )
-from smsc_proto.op import Fmt, Op
+from smsc_proto.op import CONTENT_TYPES, Fmt, Op
+from smsc_proto.ratelimit import RateLimit
 
 PHONE = "79991234567"
 
 
-def decode(op: Op, body: str | bytes, content_type: str = "text/plain; charset=utf-8") -> Any:
+def decode(op: Op[Any], body: str | bytes, content_type: str = "text/plain; charset=utf-8") -> Any:
     raw = body.encode("utf-8") if isinstance(body, str) else body
     return op.decode(HttpResponse(200, {"Content-Type": content_type}, raw))
 
@@ -102,7 +103,7 @@ def test_from_params_accepts_a_separated_string(phones: str) -> None:
 def test_list_replaces_phones_and_mes() -> None:
     op = Send(list_="79991234567:Hi\n79161234567:Bye, you")
     assert dict(op.params())["list"] == "79991234567:Hi\n79161234567:Bye, you"
-    with pytest.raises(InvalidOperation) as info:
+    with pytest.raises(InvalidParameter) as info:
         Send(list_="79991234567:Hi", phones=[PHONE])
     assert info.value.field == "list"
 
@@ -126,7 +127,7 @@ def test_unknown_wire_names_go_to_extra() -> None:
         ({"phones": [PHONE], "mes": "x" * 1001}, "mes", "1001 characters"),
         ({"phones": [PHONE], "mes": "Hi", "id": 0}, "id", "0"),
         ({"phones": [PHONE], "mes": "Hi", "id": 2_147_483_648}, "id", "2147483648"),
-        ({"phones": [PHONE], "mes": "Hi", "id": "0"}, "id", "'0'"),
+        ({"phones": [PHONE], "mes": "Hi", "id": "0"}, "id", "id=0"),
         ({"phones": [PHONE], "mes": "Hi", "id": "bad id!"}, "id", "bad id!"),
         ({"phones": [PHONE], "mes": "Hi", "id": "a" * 41}, "id", "aaaa"),
         ({"phones": [PHONE], "mes": "Hi", "cost": 4}, "cost", "4"),
@@ -135,7 +136,7 @@ def test_unknown_wire_names_go_to_extra() -> None:
     ],
 )
 def test_invalid_parameters_name_the_field_and_value(params: dict[str, Any], field: str, shown: str) -> None:
-    with pytest.raises(InvalidOperation) as info:
+    with pytest.raises(InvalidParameter) as info:
         OPS["send"].from_params(params, 0)
     assert info.value.field == field
     assert info.value.op == "send"
@@ -144,16 +145,19 @@ def test_invalid_parameters_name_the_field_and_value(params: dict[str, Any], fie
 
 
 def test_a_long_text_is_not_copied_into_the_error() -> None:
-    with pytest.raises(InvalidOperation) as info:
+    with pytest.raises(InvalidParameter) as info:
         Send(phones=[PHONE], mes="secret text " * 100)
     assert "secret text" not in str(info.value)
 
 
 @pytest.mark.parametrize("fmt", [4, -1, "x"])
 def test_bad_fmt_is_refused(fmt: Any) -> None:
-    with pytest.raises(InvalidOperation) as info:
+    with pytest.raises(InvalidParameter) as info:
         OPS["send"].from_params({"phones": [PHONE], "mes": "Hi"}, fmt)
     assert info.value.field == "fmt"
+    with pytest.raises(InvalidParameter) as info:
+        Send(phones=[PHONE], mes="Hi", fmt=fmt)
+    assert (info.value.op, info.value.field) == ("send", "fmt")
 
 
 def test_mes_of_exactly_1000_characters_and_empty_text_are_accepted() -> None:
@@ -162,9 +166,19 @@ def test_mes_of_exactly_1000_characters_and_empty_text_are_accepted() -> None:
     assert Send(phones=[PHONE], mes="", hlr=1).mes == ""
 
 
-@pytest.mark.parametrize("value", [1, 2_147_483_647, "a.b-c_D9", "x" * 40, "2147483647"])
-def test_valid_message_ids(value: int | str) -> None:
-    assert Send(phones=[PHONE], mes="Hi", id=value).id == value
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        (1, 1),
+        (2_147_483_647, 2_147_483_647),
+        ("a.b-c_D9", "a.b-c_D9"),
+        ("x" * 40, "x" * 40),
+        ("2147483647", 2_147_483_647),
+    ],
+)
+def test_valid_message_ids(value: int | str, kept: int | str) -> None:
+    # A digit string is the number it spells, as the API reads it.
+    assert Send(phones=[PHONE], mes="Hi", id=value).id == kept
 
 
 # -- decoding: success -------------------------------------------------------------------------
@@ -233,13 +247,55 @@ def test_op1_phones_decode_to_phone_info_with_optional_members() -> None:
     ]
 
 
-def test_send_with_cost_1_is_a_cost_query() -> None:
-    op = Send(phones=[PHONE], mes="Hi", cost=1, fmt=1)
+@pytest.mark.parametrize("cost", [1, "1", " 1"])
+def test_send_with_cost_1_is_refused_in_favour_of_send_cost(cost: Any) -> None:
+    # cost=1 sends nothing: a cost query is its own op, typed by its own result.
+    with pytest.raises(InvalidParameter) as info:
+        Send(phones=[PHONE], mes="Hi", cost=cost, fmt=1)
+    assert (info.value.op, info.value.field, info.value.value) == ("send", "cost", 1)
+    assert "SendCost" in str(info.value)
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(InvalidParameter, match="SendCost") as info:
+        OPS["send"].from_params({"phones": [PHONE], "mes": "Hi", "cost": cost}, 1)
+    assert info.value.field == "cost"
+
+
+def test_a_cost_query_is_send_cost_with_its_own_limit() -> None:
+    op = SendCost(phones=[PHONE], mes="Hi", fmt=1)
     assert decode(op, "1.40,1") == SendCostResult(cost=Decimal("1.40"), cnt=1)
-    limit = op.limit()
+    limit = op.rate_limit
     assert limit is not None and limit.count == 5
-    plain = Send(phones=[PHONE], mes="Hi").limit()
+    assert SendCost.rate_limit == RateLimit(5)
+    plain = Send(phones=[PHONE], mes="Hi").rate_limit
     assert plain is not None and plain.count == 1
+    assert Send.rate_limit == RateLimit(1)
+
+
+@pytest.mark.parametrize("cost", [0, 2, 3])
+def test_send_keeps_the_other_cost_values(cost: Any) -> None:
+    assert Send(phones=[PHONE], mes="Hi", cost=cost).cost == cost
+    assert dict(Send(phones=[PHONE], mes="Hi", cost=cost).params())["cost"] == str(cost)
+
+
+def test_result_types_and_commands() -> None:
+    assert Send.result_type is SendResult
+    assert SendCost.result_type is SendCostResult
+    assert Send(phones=[PHONE], mes="Hi").result_type is SendResult
+    # Send has no command flag; SendCost's "cost" is sent as cost=1, first.
+    assert Send.command is None
+    assert SendCost.command == "cost"
+    assert SendCost(phones=[PHONE], mes="Hi").params()[0] == ("cost", "1")
+    assert all(name != "cost" for name, _ in Send(phones=[PHONE], mes="Hi").params())
+    assert (Send.op_id, SendCost.op_id) == ("send", "send.cost")
+    assert OPS["send"] is Send and OPS["send.cost"] is SendCost
+    assert Send.idempotent is False and SendCost.idempotent is True
+
+
+def test_send_cost_from_params_does_not_repeat_its_command_in_extra() -> None:
+    op = SendCost.from_params({"phones": PHONE, "mes": "Hi", "cost": 1}, 0)
+    # "cost" is SendCost's own command flag, implied: it is sent once, and not as extra.
+    assert op.extra is None
+    assert [value for name, value in op.params() if name == "cost"] == ["1"]
 
 
 @pytest.mark.parametrize(
@@ -400,7 +456,22 @@ def test_nothing_but_api_or_decode_errors_escape(body: bytes, fmt: Fmt) -> None:
 def test_rendered_answers_decode_back(fmt: Fmt) -> None:
     op = Send(phones=[PHONE], mes="Hi", cost=3, fmt=fmt)
     result = SendResult(cnt=2, id=77, cost=Decimal("2.80"), balance=Decimal("97.20"))
-    assert op.decode_text(op.render(result)) == result
+    response = op.render(result)
+    assert isinstance(response, HttpResponse)
+    assert (response.status, response.header("Content-Type")) == (200, CONTENT_TYPES[fmt])
+    assert op.decode(response) == result
+    assert op.decode_text(response.body.decode()) == result
     cost_op = SendCost(phones=[PHONE], mes="Hi", fmt=fmt)
     estimate = SendCostResult(cost=Decimal("2.80"), cnt=2)
-    assert cost_op.decode_text(cost_op.render(estimate)) == estimate
+    assert cost_op.decode(cost_op.render(estimate)) == estimate
+    assert cost_op.decode_text(cost_op.render(estimate).body.decode()) == estimate
+
+
+@pytest.mark.parametrize("fmt", [0, 1, 2, 3])
+def test_rendered_errors_decode_to_their_class(fmt: Fmt) -> None:
+    op = Send(phones=[PHONE], mes="Hi", fmt=fmt)
+    response = op.render_error(7, "invalid number", message_id=1234)
+    assert (response.status, response.header("Content-Type")) == (200, CONTENT_TYPES[fmt])
+    with pytest.raises(MessageRejectedError) as info:
+        op.decode(response)
+    assert (info.value.code, info.value.message_id) == (7, 1234)

@@ -1,6 +1,7 @@
 import pytest
 
-from smsc_proto.formats.text import Either, Fields, LayoutError, Pairs, Pattern, Token
+from smsc_proto.errors import Malformed
+from smsc_proto.formats.text import Either, Fields, LayoutError, Pairs, Pattern, Token, split_records
 
 
 def test_token() -> None:
@@ -41,6 +42,33 @@ def test_free_field_absorbs_separators_from_both_ends() -> None:
 def test_free_field_keeps_its_spaces() -> None:
     layout = Fields(["a", "message", "b"], free="message")
     assert layout.parse("1, two ,3")["message"] == " two "
+
+
+def test_split_leaves_values_unstripped_and_parse_strips_all_but_free_text() -> None:
+    layout = Fields(["a", "message", "b"], free="message")
+    assert layout.split(" 1 , two, x , 3 ") == [" 1 ", " two, x ", " 3 "]
+    assert layout.parse(" 1 , two, x , 3 ") == {"a": "1", "message": " two, x ", "b": "3"}
+    short = Fields(["a", "b", "c"], required=1)
+    assert short.split(" 1 ") == [" 1 "]
+    with pytest.raises(LayoutError, match="at most 3"):
+        short.split("1,2,3,4")
+
+
+def test_layout_errors_are_malformed_bodies() -> None:
+    # The decode pipeline turns Malformed, and nothing else, into a DecodeError.
+    assert issubclass(LayoutError, Malformed)
+
+
+def test_split_records_one_per_line() -> None:
+    assert split_records(Token("OK"), "OK\r\n\n  \nOK\n") == ["OK", "OK"]
+
+
+def test_split_records_joins_free_text_line_breaks() -> None:
+    layout = Fields(["id", "message", "status"], "|", free="message")
+    body = "1|first line\nsecond | line|0\r\n2|one line|1\n3|cut"
+    assert split_records(layout, body) == ["1|first line\nsecond | line|0", "2|one line|1", "3|cut"]
+    # Line separators other than LF belong to the free text.
+    assert split_records(layout, "1|a\u2028b\x85c|0") == ["1|a\u2028b\x85c|0"]
 
 
 def test_pairs_with_commas_inside_values() -> None:

@@ -6,10 +6,11 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import traceback
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from smsc_aiohttp import AsyncClient
@@ -32,15 +33,21 @@ from smsc_proto import (
     Send,
     SendResult,
     Status,
+    StatusBatch,
     StatusResult,
+    StreamDecoder,
     TransportError,
 )
 
 CREDS = Credentials(login="acme", psw="pw")
 SEND = Send(phones=["79991234567"], mes="Hi")
-MULTI = Status(phone=["79991234567", "79991234568"], id=[3, 4])
+MULTI = StatusBatch(phone=["79991234567", "79991234568"], id=[3, 4])
 MULTI_BODY = (
     '[{"status": 1, "id": 3, "phone": "79991234567"}, {"status": 0, "id": 4, "phone": "79991234568"}]'
+)
+ONE_STATUS = '{"status": 1, "last_date": "10.10.2020 12:00:00", "last_timestamp": 1602320400}'
+ONE_STATUS_RESULT = StatusResult(
+    status=MessageStatus(1), last_date=dt.datetime(2020, 10, 10, 12), last_timestamp=1602320400
 )
 BAD_GATEWAY = Reply("<html><body><h1>502 Bad Gateway</h1></body></html>", status=502, content_type=HTML)
 
@@ -61,7 +68,7 @@ def recording(sleeps: list[float]) -> Callable[[float], Any]:
     return sleep
 
 
-async def collect(c: AsyncClient, op: Op) -> list[Any]:
+async def collect(c: AsyncClient, op: Op[Any]) -> list[Any]:
     return [item async for item in c.stream(op)]
 
 
@@ -76,18 +83,14 @@ async def collect(c: AsyncClient, op: Op) -> list[Any]:
         ),
         (Balance(), Reply('{"balance": "250.80"}'), BalanceResult(balance=Decimal("250.80"))),
         (Balance(fmt=0), Reply(b"-12.5\n", content_type=TEXT), BalanceResult(balance=Decimal("-12.5"))),
-        (
-            Status(phone=["79991234567"], id=[3]),
-            Reply('{"status": 1, "last_date": "10.10.2020 12:00:00", "last_timestamp": 1602320400}'),
-            StatusResult(
-                status=MessageStatus(1), last_date=dt.datetime(2020, 10, 10, 12), last_timestamp=1602320400
-            ),
-        ),
+        (Status(phone="79991234567", id=3), Reply(ONE_STATUS), ONE_STATUS_RESULT),
+        # A batch of one id is answered in the single shape; the result is still a list.
+        (StatusBatch(phone=["79991234567"], id=[3]), Reply(ONE_STATUS), [ONE_STATUS_RESULT]),
         (Ping(id=7), Reply('{"result": "OK"}'), OkResult("OK")),
         (Ping(id=7, fmt=0), Reply("OK", content_type=None), OkResult("OK")),
     ],
 )
-async def test_call_returns_typed_results(op: Op, reply: Reply, expected: Any) -> None:
+async def test_call_returns_typed_results(op: Op[Any], reply: Reply, expected: Any) -> None:
     with Server(reply) as server:
         async with client(server.url) as c:
             assert await c.call(op) == expected
@@ -117,7 +120,7 @@ async def test_user_agent_option() -> None:
     ],
 )
 async def test_api_errors_become_typed_exceptions(
-    op: Op, reply: Reply, error: type[Exception], code: int
+    op: Op[Any], reply: Reply, error: type[Exception], code: int
 ) -> None:
     with Server(reply) as server:
         async with client(server.url) as c:
@@ -163,7 +166,7 @@ async def test_5xx_fails_over_to_the_backup_host() -> None:
 
 
 @pytest.mark.parametrize(("op", "body"), [(SEND, '{"id": 1, "cnt": 1}'), (Balance(), '{"balance": "1"}')])
-async def test_refused_main_host_fails_over_to_the_backup(op: Op, body: str) -> None:
+async def test_refused_main_host_fails_over_to_the_backup(op: Op[Any], body: str) -> None:
     with refusing_host() as dead, Server(Reply(body)) as backup:
         async with client(dead, backup.url) as c:
             await c.call(op)
@@ -234,8 +237,13 @@ class _Pieces:
 
 
 class _Raw(Balance, frozen=True, kw_only=True):
-    def stream_decoder(self, response: HttpResponse) -> _Pieces:
+    def stream_decoder(self, head: HttpResponse) -> StreamDecoder[Any]:
         return _Pieces()
+
+
+def raw() -> Op[list[bytes]]:
+    """An op whose stream is its body's chunks (typed so: ``_Raw`` is a ``Balance``)."""
+    return cast("Op[list[bytes]]", _Raw())
 
 
 BIG = b"x" * 10_000
@@ -244,7 +252,7 @@ BIG = b"x" * 10_000
 async def test_stream_feeds_the_decoder_as_chunks_arrive() -> None:
     with Server(Reply(BIG, chunk=500)) as server:
         async with client(server.url, chunk_size=16) as c:
-            pieces = await collect(c, _Raw())
+            pieces = await collect(c, raw())
     assert b"".join(pieces) == BIG
     assert len(pieces) > 1 and max(map(len, pieces)) <= 16
 
@@ -252,25 +260,64 @@ async def test_stream_feeds_the_decoder_as_chunks_arrive() -> None:
 async def test_leaving_a_stream_early_frees_its_slot() -> None:
     with Server(default=Reply(BIG)) as server:
         async with client(server.url, max_in_flight=1, rate_limits=False, chunk_size=16) as c:
-            async with contextlib.aclosing(c.stream(_Raw())) as records:
+            async with contextlib.aclosing(c.stream(raw())) as records:
                 async for _record in records:
                     break  # most of the body is still unread
             # A leaked slot or pooled connection would make this wait forever.
-            assert len(await asyncio.wait_for(collect(c, _Raw()), 10)) > 1
+            assert len(await asyncio.wait_for(collect(c, raw()), 10)) > 1
     assert len(server.requests) == 2
 
 
 @pytest.mark.parametrize("streaming", [False, True])
 async def test_reset_mid_body_is_a_transport_error(streaming: bool) -> None:
-    reply = Reply('{"balance": "1.00"}' + " " * 100, reset_after=10)
+    reply = Reply(MULTI_BODY + " " * 100, reset_after=10)
     with Server(reply, default=Reply('{"balance": "2"}')) as server:
         async with client(server.url) as c:
             with pytest.raises(TransportError) as info:
-                await (collect(c, Balance()) if streaming else c.call(Balance()))
+                await (collect(c, MULTI) if streaming else c.call(MULTI))
             assert (await c.call(Balance(cur=1))).balance == Decimal("2")  # still usable
     assert info.value.sent is True
     assert "reading the body failed" in str(info.value)
     assert len(server.requests) == 2  # the accepted response is not re-requested
+
+
+def _no_chain(exc: BaseException) -> None:
+    """The error chains no aiohttp (or asyncio) exception: nothing of the I/O library leaks."""
+    assert exc.__cause__ is None
+    assert exc.__context__ is None
+    shown = "".join(traceback.format_exception(exc))
+    assert "During handling of the above exception" not in shown
+    assert "direct cause" not in shown
+
+
+async def test_transport_errors_chain_no_library_exception(tmp_path: Path) -> None:
+    errors: list[TransportError] = []
+    with refusing_host() as dead:
+        async with client(dead, max_attempts=2) as c:
+            with pytest.raises(TransportError) as refused:
+                await c.call(SEND)
+        errors.append(refused.value)
+    with Server(default=Reply('{"id": 1, "cnt": 1}', stall=30)) as server:
+        async with client(server.url, read_timeout=0.3) as c:
+            with pytest.raises(TransportError) as timeout:
+                await c.call(SEND)
+        errors.append(timeout.value)
+    for streaming in (False, True):
+        with Server(Reply(MULTI_BODY + " " * 100, reset_after=10)) as server:
+            async with client(server.url) as c:
+                with pytest.raises(TransportError) as reset:
+                    await (collect(c, MULTI) if streaming else c.call(MULTI))
+        errors.append(reset.value)
+    made = self_signed(tmp_path)
+    assert made is not None, "openssl is needed for the TLS case"
+    with Server(Reply('{"balance": "5"}'), tls=made[1]) as server:
+        async with client(server.url, max_attempts=1) as c:
+            with pytest.raises(TransportError) as untrusted:
+                await c.call(Balance())
+        errors.append(untrusted.value)
+    assert [e.sent for e in errors] == [False, None, True, True, False]
+    for error in errors:
+        _no_chain(error)
 
 
 async def test_one_slot_survives_retries_resets_and_timeouts() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import traceback
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from smsc_urllib3 import Client
@@ -30,15 +31,21 @@ from smsc_proto import (
     Send,
     SendResult,
     Status,
+    StatusBatch,
     StatusResult,
+    StreamDecoder,
     TransportError,
 )
 
 CREDS = Credentials(login="acme", psw="pw")
 SEND = Send(phones=["79991234567"], mes="Hi")
-MULTI = Status(phone=["79991234567", "79991234568"], id=[3, 4])
+MULTI = StatusBatch(phone=["79991234567", "79991234568"], id=[3, 4])
 MULTI_BODY = (
     '[{"status": 1, "id": 3, "phone": "79991234567"}, {"status": 0, "id": 4, "phone": "79991234568"}]'
+)
+ONE_STATUS = '{"status": 1, "last_date": "10.10.2020 12:00:00", "last_timestamp": 1602320400}'
+ONE_STATUS_RESULT = StatusResult(
+    status=MessageStatus(1), last_date=dt.datetime(2020, 10, 10, 12), last_timestamp=1602320400
 )
 BAD_GATEWAY = Reply("<html><body><h1>502 Bad Gateway</h1></body></html>", status=502, content_type=HTML)
 
@@ -59,18 +66,14 @@ def client(*hosts: str, **options: Any) -> Client:
         ),
         (Balance(), Reply('{"balance": "250.80"}'), BalanceResult(balance=Decimal("250.80"))),
         (Balance(fmt=0), Reply(b"-12.5\n", content_type=TEXT), BalanceResult(balance=Decimal("-12.5"))),
-        (
-            Status(phone=["79991234567"], id=[3]),
-            Reply('{"status": 1, "last_date": "10.10.2020 12:00:00", "last_timestamp": 1602320400}'),
-            StatusResult(
-                status=MessageStatus(1), last_date=dt.datetime(2020, 10, 10, 12), last_timestamp=1602320400
-            ),
-        ),
+        (Status(phone="79991234567", id=3), Reply(ONE_STATUS), ONE_STATUS_RESULT),
+        # A batch of one id is answered in the single shape; the result is still a list.
+        (StatusBatch(phone=["79991234567"], id=[3]), Reply(ONE_STATUS), [ONE_STATUS_RESULT]),
         (Ping(id=7), Reply('{"result": "OK"}'), OkResult("OK")),
         (Ping(id=7, fmt=0), Reply("OK", content_type=None), OkResult("OK")),
     ],
 )
-def test_call_returns_typed_results(op: Op, reply: Reply, expected: Any) -> None:
+def test_call_returns_typed_results(op: Op[Any], reply: Reply, expected: Any) -> None:
     with Server(reply) as server, client(server.url) as c:
         assert c.call(op) == expected
     [seen] = server.requests
@@ -97,7 +100,9 @@ def test_user_agent_option() -> None:
         (Balance(fmt=0), Reply('{"error": "duplicate request", "error_code": 9}'), RateLimitedError, 9),
     ],
 )
-def test_api_errors_become_typed_exceptions(op: Op, reply: Reply, error: type[Exception], code: int) -> None:
+def test_api_errors_become_typed_exceptions(
+    op: Op[Any], reply: Reply, error: type[Exception], code: int
+) -> None:
     with Server(reply) as server, client(server.url) as c, pytest.raises(error) as info:
         c.call(op)
     assert getattr(info.value, "code", None) == code
@@ -142,7 +147,7 @@ def test_5xx_fails_over_to_the_backup_host() -> None:
 
 
 @pytest.mark.parametrize(("op", "body"), [(SEND, '{"id": 1, "cnt": 1}'), (Balance(), '{"balance": "1"}')])
-def test_refused_main_host_fails_over_to_the_backup(op: Op, body: str) -> None:
+def test_refused_main_host_fails_over_to_the_backup(op: Op[Any], body: str) -> None:
     with refusing_host() as dead, Server(Reply(body)) as backup, client(dead, backup.url) as c:
         c.call(op)
     assert len(backup.requests) == 1
@@ -210,8 +215,13 @@ class _Pieces:
 
 
 class _Raw(Balance, frozen=True, kw_only=True):
-    def stream_decoder(self, response: HttpResponse) -> _Pieces:
+    def stream_decoder(self, head: HttpResponse) -> StreamDecoder[Any]:
         return _Pieces()
+
+
+def raw() -> Op[list[bytes]]:
+    """An op whose stream is its body's chunks (typed so: ``_Raw`` is a ``Balance``)."""
+    return cast("Op[list[bytes]]", _Raw())
 
 
 BIG = b"x" * 10_000
@@ -219,7 +229,7 @@ BIG = b"x" * 10_000
 
 def test_stream_feeds_the_decoder_as_chunks_arrive() -> None:
     with Server(Reply(BIG, chunk=500)) as server, client(server.url, chunk_size=16) as c:
-        pieces = list(c.stream(_Raw()))
+        pieces = list(c.stream(raw()))
     assert b"".join(pieces) == BIG
     assert len(pieces) > 1 and max(map(len, pieces)) <= 16
 
@@ -228,11 +238,11 @@ def test_leaving_a_stream_early_frees_its_slot() -> None:
     results: list[Any] = []
     one_slot = {"max_in_flight": 1, "rate_limits": False, "chunk_size": 16}
     with Server(default=Reply(BIG)) as server, client(server.url, **one_slot) as c:
-        records = c.stream(_Raw())
+        records = c.stream(raw())
         next(records)  # most of the body is still unread
         records.close()
         # A leaked slot or pooled connection would make this wait forever.
-        worker = threading.Thread(target=lambda: results.append(list(c.stream(_Raw()))), daemon=True)
+        worker = threading.Thread(target=lambda: results.append(list(c.stream(raw()))), daemon=True)
         worker.start()
         worker.join(10)
     assert len(results) == 1 and b"".join(results[0]) == BIG
@@ -241,14 +251,55 @@ def test_leaving_a_stream_early_frees_its_slot() -> None:
 
 @pytest.mark.parametrize("streaming", [False, True])
 def test_reset_mid_body_is_a_transport_error(streaming: bool) -> None:
-    reply = Reply('{"balance": "1.00"}' + " " * 100, reset_after=10)
+    reply = Reply(MULTI_BODY + " " * 100, reset_after=10)
     with Server(reply, default=Reply('{"balance": "2"}')) as server, client(server.url) as c:
         with pytest.raises(TransportError) as info:
-            list(c.stream(Balance())) if streaming else c.call(Balance())
+            list(c.stream(MULTI)) if streaming else c.call(MULTI)
         assert c.call(Balance(cur=1)).balance == Decimal("2")  # the pool is still usable
     assert info.value.sent is True
     assert "reading the body failed" in str(info.value)
     assert len(server.requests) == 2  # the accepted response is not re-requested
+
+
+def _no_chain(exc: BaseException) -> None:
+    """The error chains no urllib3 (or socket) exception: nothing of the I/O library leaks."""
+    assert exc.__cause__ is None
+    assert exc.__context__ is None
+    shown = "".join(traceback.format_exception(exc))
+    assert "During handling of the above exception" not in shown
+    assert "direct cause" not in shown
+
+
+def test_transport_errors_chain_no_library_exception(tmp_path: Path) -> None:
+    errors: list[TransportError] = []
+    with refusing_host() as dead, client(dead, max_attempts=2) as c:
+        with pytest.raises(TransportError) as refused:
+            c.call(SEND)
+        errors.append(refused.value)
+    with Server(default=Reply('{"id": 1, "cnt": 1}', stall=30)) as server:
+        with client(server.url, read_timeout=0.3) as c, pytest.raises(TransportError) as timeout:
+            c.call(SEND)
+        errors.append(timeout.value)
+    for streaming in (False, True):
+        with (
+            Server(Reply(MULTI_BODY + " " * 100, reset_after=10)) as server,
+            client(server.url) as c,
+            pytest.raises(TransportError) as reset,
+        ):
+            list(c.stream(MULTI)) if streaming else c.call(MULTI)
+        errors.append(reset.value)
+    made = self_signed(tmp_path)
+    assert made is not None, "openssl is needed for the TLS case"
+    with (
+        Server(Reply('{"balance": "5"}'), tls=made[1]) as server,
+        client(server.url, max_attempts=1) as c,
+        pytest.raises(TransportError) as untrusted,
+    ):
+        c.call(Balance())
+    errors.append(untrusted.value)
+    assert [e.sent for e in errors] == [False, None, True, True, False]
+    for error in errors:
+        _no_chain(error)
 
 
 def test_one_slot_survives_retries_resets_and_timeouts() -> None:

@@ -1,21 +1,22 @@
 import pytest
 
-from smsc_proto.formats.xml import XmlError, element_to_builtins, parse_xml, render_element
+from smsc_proto.errors import Malformed
+from smsc_proto.formats.xml import MAX_XML_BYTES, XmlError, element_record, parse_xml, render_element
 
 
 def test_rootless_run_of_elements_is_wrapped() -> None:
     root = parse_xml("<id>1</id><cnt>2</cnt>")
-    assert element_to_builtins(root) == {"id": "1", "cnt": "2"}
+    assert element_record(root) == {"id": "1", "cnt": "2"}
 
 
 def test_declaration_with_encoding_is_accepted() -> None:
     root = parse_xml('<?xml version="1.0" encoding="windows-1251"?>\n<balance>1.5</balance>')
-    assert element_to_builtins(root) == "1.5"
+    assert element_record(root) == "1.5"
 
 
 def test_repeated_tags_become_lists() -> None:
     root = parse_xml("<list><task><id>1</id></task><task><id>2</id></task></list>")
-    assert element_to_builtins(root) == {"task": [{"id": "1"}, {"id": "2"}]}
+    assert element_record(root) == {"task": [{"id": "1"}, {"id": "2"}]}
 
 
 @pytest.mark.parametrize(
@@ -35,4 +36,17 @@ def test_hostile_or_broken_xml_is_refused(body: str) -> None:
 
 def test_render_escapes_text() -> None:
     text = render_element("result", {"error": "a < b & c", "error_code": "1"})
-    assert element_to_builtins(parse_xml(text)) == {"error": "a < b & c", "error_code": "1"}
+    assert element_record(parse_xml(text)) == {"error": "a < b & c", "error_code": "1"}
+
+
+def test_leaves_and_nested_records() -> None:
+    root = parse_xml("<sms><status>1</status><phones><phone>7</phone><phone>8</phone></phones><e/></sms>")
+    assert element_record(root) == {"status": "1", "phones": {"phone": ["7", "8"]}, "e": ""}
+
+
+def test_too_large_or_nul_bodies_are_refused() -> None:
+    with pytest.raises(XmlError, match="too large"):
+        parse_xml("<r>" + "x" * MAX_XML_BYTES + "</r>")
+    with pytest.raises(XmlError):
+        parse_xml("<r>\x00</r>")
+    assert issubclass(XmlError, Malformed)

@@ -1,8 +1,9 @@
 """A scripted loopback HTTP server for the transport tests.
 
 It records every request (request line, headers, body) and answers from a script of
-``Reply`` values: normal bodies, 5xx pages, stalls, chunked bodies and resets mid-body.
-``refusing_host()`` gives a base URL nobody listens on.
+``Reply`` values: normal bodies, 5xx pages, stalls, chunked bodies, resets mid-body and
+bodies that echo the request form back (``echo=True``, as some proxies and misconfigured
+servers do). ``refusing_host()`` gives a base URL nobody listens on.
 
     with Server(Reply('{"balance": "1.00"}')) as server:
         Client(creds, hosts=[server.url]).call(Balance())
@@ -37,7 +38,9 @@ class Reply:
 
     ``stall``: seconds to wait before answering (cut short when the server stops);
     ``chunk``: send the body chunked, in pieces of this size; ``reset_after``: announce the
-    whole length, send this many body bytes, then reset the connection.
+    whole length, send this many body bytes, then reset the connection. ``echo``: the body
+    is a template in which ``{form}`` becomes the request body as received (URL-encoded)
+    and ``{decoded}`` the same form decoded (``name=value`` pairs joined by ``&``).
     """
 
     body: bytes | str = b""
@@ -47,10 +50,18 @@ class Reply:
     stall: float = 0.0
     chunk: int | None = None
     reset_after: int | None = None
+    echo: bool = False
 
     @property
     def data(self) -> bytes:
         return self.body.encode("utf-8") if isinstance(self.body, str) else self.body
+
+    def data_for(self, seen: Seen) -> bytes:
+        """The body answered to ``seen``: ``data``, with the form filled in when echoing."""
+        if not self.echo:
+            return self.data
+        decoded = "&".join(f"{k}={v}" for k, v in seen.form.items()).encode("utf-8")
+        return self.data.replace(b"{form}", seen.body).replace(b"{decoded}", decoded)
 
 
 @dataclass(frozen=True)
@@ -97,12 +108,11 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if reply.stall:
                 owner.stopping.wait(reply.stall)
-            self._answer(reply)
+            self._answer(reply, reply.data_for(seen))
         finally:
             owner._done()
 
-    def _answer(self, reply: Reply) -> None:
-        data = reply.data
+    def _answer(self, reply: Reply, data: bytes) -> None:
         self.send_response(reply.status)
         if reply.content_type is not None:
             self.send_header("Content-Type", reply.content_type)

@@ -4,6 +4,8 @@
 
     SMSC_LOGIN=acme SMSC_PSW=... smsc call balance cur=1
     smsc call send phones=79991234567 mes="Hello" --fmt 0 --host http://127.0.0.1:8080
+    smsc call status phone=79991234567 id=42             # Status -> StatusResult
+    smsc call status phone=79991234567 id=42 id=43       # StatusBatch -> list[StatusResult]
     smsc ops
     smsc emulator --fixtures conformance/fixtures --port 8080
     smsc demo
@@ -17,14 +19,16 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping, Sequence
+import types
+import typing
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
 import msgspec
 
 import smsc_proto
 
-__all__ = ["build_op", "credentials_from_env", "main"]
+__all__ = ["build_op", "credentials_from_env", "main", "op_classes", "type_name"]
 
 EXIT_API_ERROR = 1
 EXIT_USAGE = 2
@@ -50,11 +54,16 @@ def credentials_from_env(env: Mapping[str, str] | None = None) -> smsc_proto.Cre
     raise UsageError("set SMSC_LOGIN and SMSC_PSW, or SMSC_APIKEY, in the environment")
 
 
-def build_op(op_id: str, pairs: Sequence[str], fmt: int | None = None) -> smsc_proto.Op:
-    """An op from ``key=value`` words; a repeated key makes a list.
+def build_op(op_id: str, pairs: Sequence[str], fmt: int | None = None) -> smsc_proto.Op[Any]:
+    """An op from ``key=value`` words; a repeated key makes a list. The op id's class
+    chooses the class (``status`` with several ids builds a ``StatusBatch``).
 
-    >>> build_op("status", ["phone=79991234567", "id=42"]).params()[:2]
-    [('phone', '79991234567'), ('id', '42')]
+    >>> op = build_op("status", ["phone=79991234567", "id=42"])
+    >>> type(op).__name__, op.params()[:2]
+    ('Status', [('phone', '79991234567'), ('id', '42')])
+    >>> op = build_op("status", ["phone=79991234567", "id=42", "id=43"])
+    >>> type(op).__name__, op.params()[:2]
+    ('StatusBatch', [('phone', '79991234567'), ('id', '42,43')])
     """
     cls = smsc_proto.OPS.get(op_id)
     if cls is None:
@@ -73,16 +82,18 @@ def build_op(op_id: str, pairs: Sequence[str], fmt: int | None = None) -> smsc_p
             params[key] = value
     try:
         return cls.from_params(params, fmt)
-    except smsc_proto.InvalidOperation as exc:
+    except smsc_proto.InvalidParameter as exc:
         raise UsageError(str(exc)) from None
 
 
 def _call(args: argparse.Namespace, out: TextIO) -> int:
     from smsc_urllib3 import Client
 
+    from smsc_proto.policy import DEFAULT_HOSTS
+
     op = build_op(args.op, args.params, args.fmt)
     credentials = credentials_from_env()
-    hosts = args.host or list(smsc_proto.DEFAULT_HOSTS)
+    hosts = args.host or list(DEFAULT_HOSTS)
     try:
         with Client(credentials, hosts=hosts) as client:
             result = client.call(op)
@@ -108,10 +119,59 @@ def _drop_nulls(value: Any) -> Any:
     return value
 
 
+def type_name(tp: Any) -> str:
+    """A result type as written in code: ``BalanceResult``, ``list[JobSummary]``.
+
+    >>> type_name(list[dict[str, str]])
+    'list[dict[str, str]]'
+    >>> type_name(int | None)
+    'int | None'
+    """
+    if tp is None or tp is type(None):
+        return "None"
+    origin = typing.get_origin(tp)
+    if origin is typing.Union or origin is types.UnionType:
+        return " | ".join(type_name(arg) for arg in typing.get_args(tp))
+    if origin is not None:
+        args = ", ".join(type_name(arg) for arg in typing.get_args(tp))
+        return f"{type_name(origin)}[{args}]"
+    if isinstance(tp, type):
+        return tp.__name__
+    return repr(tp)
+
+
+def op_classes() -> Iterator[tuple[str, type[smsc_proto.Op[Any]]]]:
+    """Every op class by op id, sorted by id: the class ``OPS`` builds first, then the
+    others of its module declaring the same id (``StatusBatch`` beside ``Status``)."""
+    by_id: dict[str, list[type[smsc_proto.Op[Any]]]] = {}
+    for op_id, cls in smsc_proto.OPS.items():  # loads every area
+        by_id[op_id] = [cls]
+    for cls in _subclasses(smsc_proto.Op):
+        declared = cls.__dict__.get("op_id")
+        known = by_id.get(declared) if isinstance(declared, str) else None
+        if known is not None and cls not in known and cls.__module__ == known[0].__module__:
+            known.append(cls)
+    for op_id, classes in by_id.items():
+        first, *others = classes
+        for cls in [first, *sorted(others, key=lambda c: c.__name__)]:
+            yield op_id, cls
+
+
+def _subclasses(cls: type[smsc_proto.Op[Any]]) -> Iterator[type[smsc_proto.Op[Any]]]:
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
 def _ops(out: TextIO) -> int:
-    for op_id, cls in sorted(smsc_proto.OPS.items()):
-        command = "&".join(f"{k}={v}" for k, v in cls.command)
-        print(f"{op_id:<24} {cls.path}{'  ' + command if command else ''}", file=out)
+    rows = []
+    for op_id, cls in op_classes():
+        request = cls.path if cls.command is None else f"{cls.path}  {cls.command}=1"
+        rows.append((op_id, f"{cls.__name__} -> {type_name(cls.result_type)}", request))
+    id_width = max(len(row[0]) for row in rows)
+    type_width = max(len(row[1]) for row in rows)
+    for op_id, typed, request in rows:
+        print(f"{op_id:<{id_width}}  {typed:<{type_width}}  {request}", file=out)
     return 0
 
 
@@ -123,7 +183,7 @@ def _parser() -> argparse.ArgumentParser:
     call.add_argument("params", nargs="*", metavar="key=value", help="wire parameters")
     call.add_argument("--fmt", type=int, choices=[0, 1, 2, 3], help="answer format to ask for (default 3)")
     call.add_argument("--host", action="append", metavar="URL", help="base URL (repeatable; default smsc.ru)")
-    sub.add_parser("ops", help="list the op ids")
+    sub.add_parser("ops", help="list the op ids: class -> result type, path and command")
     emulator = sub.add_parser("emulator", help="serve fixtures on 127.0.0.1")
     emulator.add_argument("--fixtures", action="append", metavar="DIR")
     emulator.add_argument("--port", type=int, default=0)

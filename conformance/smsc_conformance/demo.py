@@ -19,30 +19,15 @@ from typing import Any, TextIO
 import smsc_proto
 from smsc_conformance.emulator import Emulator
 from smsc_conformance.fixtures import CannedResponse, Expectation, Fixture, RequestSpec
-from smsc_proto import (
-    Balance,
-    BalanceResult,
-    Credentials,
-    OkResult,
-    Ping,
-    Send,
-    SendCost,
-    SendCostResult,
-    SendResult,
-    SmscError,
-    Status,
-    StatusResult,
-)
+from smsc_proto import Credentials, OkResult, SmscError
 from smsc_proto.enums import DeliveryError, MessageStatus
+from smsc_proto.ops.balance import Balance, BalanceResult
+from smsc_proto.ops.ping import Ping
+from smsc_proto.ops.send import Send, SendCost, SendCostResult, SendResult
+from smsc_proto.ops.status import Status, StatusResult
 
 __all__ = ["Step", "main", "scenario"]
 
-_CONTENT_TYPES = {
-    0: "text/plain; charset=utf-8",
-    1: "text/plain; charset=utf-8",
-    2: "application/xml; charset=utf-8",
-    3: "application/json; charset=utf-8",
-}
 _FMT_NAMES = {0: "text", 1: "CSV", 2: "XML", 3: "JSON"}
 PHONE = "79991234567"
 BAD_PHONE = "12345"
@@ -53,8 +38,8 @@ class Step:
     """One call of the tour: the op, the answer the emulator gives, how to show the result."""
 
     title: str
-    op: smsc_proto.Op
-    body: str
+    op: smsc_proto.Op[Any]
+    answer: smsc_proto.HttpResponse
     show: Callable[[Any], str]
     error: int | None = None
 
@@ -67,9 +52,7 @@ class Step:
             fmt=self.op.fmt,
             # Every param the op sends: the scenario's answers never mix up.
             request=RequestSpec("POST", self.op.path, dict(self.op.params())),
-            response=CannedResponse(
-                200, (("Content-Type", _CONTENT_TYPES[self.op.fmt]),), self.body.encode("utf-8")
-            ),
+            response=CannedResponse.of(self.answer),
             expect=expect,
         )
 
@@ -86,7 +69,7 @@ def scenario() -> list[Step]:
     """The calls of the tour with the answers of a plausible account."""
     send = Send(phones=[PHONE], mes="Hello from smsc-proto", id=101, cost=3, fmt=0)
     cost = SendCost(phones=[PHONE, "79991234568"], mes="Hello " * 30, fmt=1)
-    status = Status(phone=[PHONE], id=[101], all=1, fmt=0)
+    status = Status(phone=PHONE, id=101, all=1, fmt=0)
     balance = Balance(cur=1, fmt=2)
     ping = Ping(id=7, name="db1", info="disk full", fmt=3)
     bad = Send(phones=[BAD_PHONE], mes="Hello", id=102, fmt=3)

@@ -17,7 +17,7 @@ Faults wrap either: ``<base_url>/_fault/<kind>[/<arg>]`` + the rest of a path, w
 Run it in a background thread::
 
     with Emulator() as emu:
-        case = emu.add_case(CannedResponse(200, (), b"OK"))
+        case = emu.add_case(CannedResponse(200, (), b"OK"))   # or op.render(result)
         client = smsc_urllib3.Client(credentials, hosts=[emu.case_url(case)])
 
 or from a shell: ``python -m smsc_conformance.emulator --fixtures DIR --port 8080``.
@@ -54,7 +54,7 @@ from smsc_conformance.fixtures import (
     default_fixture_dirs,
     load_fixtures,
 )
-from smsc_proto.http import charset_of
+from smsc_proto.http import HttpResponse, charset_of
 
 __all__ = ["FAULTS", "GARBAGE", "Emulator", "RecordedRequest", "main"]
 
@@ -133,8 +133,11 @@ class Emulator:
 
     # -- content -------------------------------------------------------------------------
 
-    def add_case(self, response: CannedResponse, case_id: str | None = None) -> str:
-        """Register a response for direct mode; returns its id (generated if not given)."""
+    def add_case(self, response: CannedResponse | HttpResponse, case_id: str | None = None) -> str:
+        """Register a response for direct mode; returns its id (generated if not given).
+        An ``HttpResponse`` (``op.render(result)``) is served as it is: status, headers, bytes."""
+        if isinstance(response, HttpResponse):
+            response = CannedResponse.of(response)
         with self._lock:
             if case_id is None:
                 case_id = f"c{next(self._ids)}"

@@ -67,6 +67,16 @@ class CannedResponse:
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
 
+    @classmethod
+    def of(cls, response: smsc_proto.HttpResponse) -> CannedResponse:
+        """The response to serve for an ``HttpResponse``, such as ``op.render(result)`` or
+        ``op.render_error(...)`` writes.
+
+        >>> CannedResponse.of(smsc_proto.HttpResponse(200, {"Content-Type": "text/plain"}, b"OK"))
+        CannedResponse(status=200, headers=(('Content-Type', 'text/plain'),), body=b'OK')
+        """
+        return cls(response.status, tuple(response.headers.items()), response.body)
+
     def header(self, name: str) -> str | None:
         lower = name.lower()
         return next((v for k, v in self.headers if k.lower() == lower), None)
@@ -111,14 +121,16 @@ class Fixture:
     note: str | None = None
     source: Path | None = None
 
-    def build_op(self) -> smsc_proto.Op:
-        """The op this fixture calls; FixtureError for an unknown op or refused input."""
+    def build_op(self) -> smsc_proto.Op[Any]:
+        """The op this fixture calls; FixtureError for an unknown op or refused input. The op
+        id's class picks the class: ``status`` with several ids in ``input.id`` builds a
+        ``StatusBatch`` (a list result), with one a ``Status``."""
         cls = smsc_proto.OPS.get(self.op_id)
         if cls is None:
             raise FixtureError(f"unknown op {self.op_id!r}")
         try:
             return cls.from_params(self.input, self.fmt)
-        except smsc_proto.InvalidOperation as exc:
+        except smsc_proto.InvalidParameter as exc:
             raise FixtureError(f"invalid input: {exc}") from None
         except Exception as exc:  # any refusal of the input is the fixture's problem
             raise FixtureError(f"invalid input: {type(exc).__name__}: {exc}") from None

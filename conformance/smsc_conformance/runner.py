@@ -105,7 +105,7 @@ class _Outcome:
 @dataclass(slots=True)
 class _Case:
     fixture: Fixture
-    op: smsc_proto.Op
+    op: smsc_proto.Op[Any]
     case_id: str = ""
 
 

@@ -20,18 +20,27 @@ import csv
 import itertools
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from smsc_proto.decode import find_error
 from smsc_proto.errors import DecodeError
-from smsc_proto.formats.envelope import error_in_text, find_error
+from smsc_proto.formats.envelope import error_in_text
 from smsc_proto.http import REQUEST_CHARSET, HttpResponse, charset_of
 
 if TYPE_CHECKING:
     from smsc_proto.op import Op
 
-__all__ = ["MAX_ENVELOPE_CHARS", "MAX_LINE_CHARS", "CsvFileDecoder", "Row", "render_csv", "sniff_delimiter"]
+__all__ = [
+    "MAX_ENVELOPE_CHARS",
+    "MAX_LINE_CHARS",
+    "CsvFileDecoder",
+    "CsvRow",
+    "render_csv",
+    "sniff_delimiter",
+]
 
-Row = dict[str, str]
+# One row of an export, keyed by the file's own header (the column layout is undocumented).
+CsvRow = dict[str, str]
 
 # One CSV record (a line, or the lines of a quoted field with line breaks) at most.
 MAX_LINE_CHARS = 1 << 20
@@ -62,7 +71,11 @@ class _TextDecoder:
 
     def __init__(self, charset: str | None, requested: str) -> None:
         declared = charset or _lookup(requested) or "utf-8"
-        self._fallback = "windows-1251" if declared == "utf-8" else declared
+        # Without a BOM, utf-16/32 decoders raise whatever the error handler: read them LE,
+        # as bytes.decode does for a whole body.
+        self._fallback = {"utf-8": "windows-1251", "utf-16": "utf-16-le", "utf-32": "utf-32-le"}.get(
+            declared, declared
+        )
         self._charset = declared if declared in ("utf-16", "utf-32") else "utf-8"
         self._strict = self._charset == "utf-8"
         self._decoder = codecs.getincrementaldecoder(self._charset)("strict" if self._strict else "replace")
@@ -161,11 +174,11 @@ class CsvFileDecoder:
     ``DecodeError``.
     """
 
-    def __init__(self, op: Op, head: HttpResponse, *, max_line: int = MAX_LINE_CHARS) -> None:
+    def __init__(self, op: Op[Any], head: HttpResponse, *, max_line: int = MAX_LINE_CHARS) -> None:
         self._op = op
         self._status = head.status
         self._max_line = max_line
-        self._text = _TextDecoder(charset_of(head.header("Content-Type")), op.charset or REQUEST_CHARSET)
+        self._text = _TextDecoder(charset_of(head.header("Content-Type")), REQUEST_CHARSET)
         # The partial last line, as pieces (a long line fed in small chunks stays linear).
         self._partial: list[str] = []
         self._partial_len = 0
@@ -190,12 +203,12 @@ class CsvFileDecoder:
 
     # -- feeding -------------------------------------------------------------------------
 
-    def feed(self, chunk: bytes) -> list[Row]:
+    def feed(self, chunk: bytes) -> list[CsvRow]:
         if self._closed:
             raise DecodeError(self._op.op_id, "data fed after close()")
         return self._take(self._text.decode(chunk))
 
-    def close(self) -> list[Row]:
+    def close(self) -> list[CsvRow]:
         if self._closed:
             return []
         self._closed = True
@@ -216,7 +229,7 @@ class CsvFileDecoder:
             )
         return rows
 
-    def _take(self, text: str) -> list[Row]:
+    def _take(self, text: str) -> list[CsvRow]:
         if not text:
             return []
         if self._envelope is not None:
@@ -248,7 +261,7 @@ class CsvFileDecoder:
                 head,
             )
 
-    def _lines(self, lines: list[str]) -> list[Row]:
+    def _lines(self, lines: list[str]) -> list[CsvRow]:
         if self._names is None:
             lines = self._header(lines)
             if self._names is None:
@@ -317,16 +330,13 @@ class CsvFileDecoder:
         raise DecodeError(self._op.op_id, f"not a CSV file: {kind} that is not an API error", body)
 
     def _raise_api_error(self, body: str) -> None:
-        try:
-            error = find_error(body[:MAX_ENVELOPE_CHARS])
-        except (RecursionError, ValueError, TypeError):
-            error = None  # deeply nested JSON and the like: not an envelope
+        error = find_error(body[:MAX_ENVELOPE_CHARS])
         if error is not None:
             raise self._op.error_for(error)
 
     # -- the rows ------------------------------------------------------------------------
 
-    def _rows(self, lines: list[str]) -> list[Row]:
+    def _rows(self, lines: list[str]) -> list[CsvRow]:
         if not lines:
             return []
         self._line_no += len(lines)
@@ -339,7 +349,7 @@ class CsvFileDecoder:
         names = self._names
         assert names is not None
         width = len(names)
-        rows: list[Row] = []
+        rows: list[CsvRow] = []
         append = rows.append
         done = 0  # lines consumed by complete records
         try:
@@ -363,7 +373,7 @@ class CsvFileDecoder:
         return rows
 
     @staticmethod
-    def _uneven(names: list[str], cells: list[str]) -> Row:
+    def _uneven(names: list[str], cells: list[str]) -> CsvRow:
         row = dict(zip(names, cells, strict=False))
         for name in names[len(cells) :]:
             row[name] = ""
@@ -373,7 +383,7 @@ class CsvFileDecoder:
         return row
 
 
-def render_csv(rows: list[Row], delimiter: str = ";") -> str:
+def render_csv(rows: list[CsvRow], delimiter: str = ";") -> str:
     """A CSV file as the service would write it (header from the first row's keys, CRLF):
     for emulators and test doubles. A one-column file gets a trailing delimiter on every
     line, so that its delimiter can be sniffed back.

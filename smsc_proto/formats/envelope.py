@@ -3,87 +3,112 @@
 fmt=0 ``ERROR = N (description)`` (send.php adds ``, ID - <id>``); fmt=1 ``<id or 0>,-N``;
 fmt=2 ``<result><error>..</error><error_code>N</error_code>[<id>..</id>]</result>``;
 fmt=3 ``{"error": "..", "error_code": N[, "id": ..]}``.
+
+Text is read with anchored scans, never a backtracking pattern over the whole body.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from smsc_proto.formats.json import JsonError, parse_json, render_json
-from smsc_proto.formats.xml import XmlError, element_to_builtins, parse_xml, render_element
+from smsc_proto.formats.json import render_json
+from smsc_proto.formats.xml import render_element
 
-__all__ = ["ApiError", "error_in_data", "error_in_text", "find_error", "render_error"]
+if TYPE_CHECKING:
+    from lxml import etree
 
-_TEXT = re.compile(
-    r"ERROR\s*=\s*(?P<code>\d+)\s*(?:\((?P<desc>.*)\))?\s*(?:,\s*ID\s*-\s*(?P<id>[^\s,]+))?",
-    re.IGNORECASE,
-)
-_CSV = re.compile(r"(?P<id>[^,\s]*)\s*,\s*-(?P<code>\d+)")
+__all__ = ["ApiError", "error_in_json", "error_in_text", "error_in_xml", "render_error"]
+
+_TEXT_HEAD = re.compile(r"ERROR\s{0,8}=\s{0,8}(\d{1,9})", re.IGNORECASE)
+_ID_TAIL = re.compile(r",\s{0,8}ID\s{0,8}-\s{0,8}([^\s,]{1,64})\Z", re.IGNORECASE)
+_CSV = re.compile(r"([^,\s]{0,64})\s{0,8},\s{0,8}-(\d{1,9})")
 
 
-@dataclass(frozen=True, slots=True)
 class ApiError:
-    code: int
-    description: str
-    message_id: int | str | None = None
+    """One error envelope: the code, its description and (send.php) the message id."""
+
+    __slots__ = ("code", "description", "message_id")
+
+    def __init__(self, code: int, description: str, message_id: int | str | None = None) -> None:
+        self.code = code
+        self.description = description
+        self.message_id = message_id
+
+    def __repr__(self) -> str:
+        return f"ApiError({self.code!r}, {self.description!r}, {self.message_id!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ApiError):
+            return NotImplemented
+        return (self.code, self.description, self.message_id) == (
+            other.code,
+            other.description,
+            other.message_id,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _message_id(value: Any) -> int | str | None:
     if value is None or value in ("", "0", 0):
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
+    if value.__class__ is int:
         return value
     text = str(value).strip()
-    return int(text) if text.isascii() and text.isdigit() else text
+    if text.isascii() and text.isdigit() and len(text) <= 40:
+        return int(text)
+    return text or None
 
 
-def _from_mapping(data: Any) -> ApiError | None:
-    if not isinstance(data, dict) or "error_code" not in data:
+def _code(raw: Any) -> int | None:
+    text = str(raw).strip() if raw.__class__ in (str, int) else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+
+
+def error_in_json(data: Any) -> ApiError | None:
+    """The error a parsed JSON value carries: an object with ``error_code``."""
+    if data.__class__ is not dict or "error_code" not in data:
         return None
-    raw = data["error_code"]
-    try:
-        code = int(str(raw).strip())
-    except ValueError:
+    code = _code(data["error_code"])
+    if code is None:
         return None
     description = data.get("error")
-    return ApiError(code, "" if description is None else str(description), _message_id(data.get("id")))
+    text = "" if description is None else str(description)
+    return ApiError(code, text, _message_id(data.get("id")))
 
 
-def find_error(text: str) -> ApiError | None:
-    """The API error a body carries, or None when it is not an error envelope."""
-    body = text.strip()
-    if not body:
+def error_in_xml(root: etree._Element) -> ApiError | None:
+    """The error an XML answer carries: ``<error_code>`` directly under the root."""
+    element = root.find("error_code")
+    if element is None:
         return None
-    if body[0] == "{":
-        try:
-            return error_in_data(parse_json(body))
-        except JsonError:
-            return None
-    if body[0] == "<":
-        try:
-            root = parse_xml(body)
-        except XmlError:
-            return None
-        return error_in_data(element_to_builtins(root))
-    return error_in_text(body)
-
-
-def error_in_data(data: Any) -> ApiError | None:
-    """The error in an already parsed JSON value or XML tree (as builtins)."""
-    return _from_mapping(data)
+    code = _code(element.text or "")
+    if code is None:
+        return None
+    description = root.findtext("error") or ""
+    return ApiError(code, description.strip(), _message_id(root.findtext("id")))
 
 
 def error_in_text(body: str) -> ApiError | None:
-    """The error in a fmt=0/1 body (``ERROR = N (...)`` or ``<id>,-N``)."""
-    body = body.strip()
-    m = _TEXT.fullmatch(body)
-    if m is not None:
-        return ApiError(int(m["code"]), (m["desc"] or "").strip(), _message_id(m["id"]))
-    m = _CSV.fullmatch(body)
-    if m is not None:
-        return ApiError(int(m["code"]), "", _message_id(m["id"]))
+    """The error in a stripped fmt=0/1 body (``ERROR = N (...)`` or ``<id>,-N``)."""
+    head = _TEXT_HEAD.match(body)
+    if head is not None:
+        rest = body[head.end() :]
+        message_id = None
+        tail = _ID_TAIL.search(rest)
+        if tail is not None:
+            message_id = _message_id(tail.group(1))
+            rest = rest[: tail.start()]
+        rest = rest.strip()
+        if not rest:
+            return ApiError(int(head.group(1)), "", message_id)
+        if rest[0] == "(" and rest[-1] == ")":
+            return ApiError(int(head.group(1)), rest[1:-1].strip(), message_id)
+        return None
+    csv = _CSV.fullmatch(body)
+    if csv is not None:
+        return ApiError(int(csv.group(2)), "", _message_id(csv.group(1)))
     return None
 
 

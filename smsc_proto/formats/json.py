@@ -7,20 +7,25 @@ from typing import Any
 
 import msgspec
 
+from smsc_proto.errors import Malformed
+
 __all__ = ["JsonError", "parse_json", "render_json"]
 
 _decoder = msgspec.json.Decoder(float_hook=Decimal)
 
 
-class JsonError(ValueError):
+class JsonError(Malformed):
     """The text is not JSON."""
 
 
-def parse_json(text: str) -> Any:
+def parse_json(text: str | bytes) -> Any:
+    """Any JSON value; numbers with a fraction or exponent as Decimal."""
     try:
-        return _decoder.decode(text.encode("utf-8"))
+        return _decoder.decode(text)
     except msgspec.DecodeError as exc:
         raise JsonError(str(exc)) from None
+    except RecursionError:
+        raise JsonError("nested too deeply") from None
     except ArithmeticError:
         # decimal.InvalidOperation from float_hook: a number like 1e999999999999999999.
         raise JsonError("number out of range") from None

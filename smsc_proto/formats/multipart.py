@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from smsc_proto.formats.pdf import filename_from_disposition
+from smsc_proto.errors import Malformed
+from smsc_proto.formats.disposition import filename_from_disposition
 
 __all__ = [
     "MAX_MULTIPART_BYTES",
@@ -33,7 +34,7 @@ MAX_PARTS = 16
 _BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]")
 
 
-class MultipartFormatError(ValueError):
+class MultipartFormatError(Malformed):
     """The body is not a well-formed multipart body for its boundary."""
 
 

@@ -10,10 +10,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol
 
-__all__ = ["Either", "Fields", "Layout", "LayoutError", "Pairs", "Pattern", "Token"]
+from smsc_proto.errors import Malformed
+
+__all__ = ["Either", "Fields", "Layout", "LayoutError", "Pairs", "Pattern", "Token", "split_records"]
 
 
-class LayoutError(ValueError):
+class LayoutError(Malformed):
     """A line does not have the declared layout (the op turns it into a DecodeError)."""
 
 
@@ -60,20 +62,27 @@ class Fields:
         self.free = None if free is None else self.names.index(free)
         self.required = len(self.names) if required is None else required
 
-    def parse(self, line: str) -> dict[str, str]:
-        parts = line.split(self.sep)
+    def split(self, line: str) -> list[str]:
+        """The values of ``line`` in ``names`` order, unstripped (fewer when the record
+        stops early); the free-text value holds any separators of its own."""
+        raw = line.split(self.sep)
         n = len(self.names)
-        if len(parts) > n and self.free is not None:
-            after = n - self.free - 1
-            stop = len(parts) - after
-            parts = [*parts[: self.free], self.sep.join(parts[self.free : stop]), *parts[stop:]]
-        if len(parts) > n:
-            raise LayoutError(f"{len(parts)} fields, expected at most {n}")
-        if len(parts) < self.required:
-            raise LayoutError(f"{len(parts)} fields, expected at least {self.required}")
+        free = self.free
+        if len(raw) > n and free is not None:
+            stop = len(raw) - (n - free - 1)
+            raw = [*raw[:free], self.sep.join(raw[free:stop]), *raw[stop:]]
+        if len(raw) > n:
+            raise LayoutError(f"{len(raw)} fields, expected at most {n}")
+        if len(raw) < self.required:
+            raise LayoutError(f"{len(raw)} fields, expected at least {self.required}")
+        return raw
+
+    def parse(self, line: str) -> dict[str, str]:
+        """``split``, by name, stripped but for the free text."""
+        free = self.free
         return {
-            name: value.strip() if i != self.free else value
-            for i, (name, value) in enumerate(zip(self.names, parts, strict=False))
+            name: value if i == free else value.strip()
+            for i, (name, value) in enumerate(zip(self.names, self.split(line), strict=False))
         }
 
     def render(self, record: Mapping[str, str]) -> str:
@@ -187,3 +196,36 @@ class Either:
 
     def render(self, record: Mapping[str, str]) -> str:
         return self.layouts[0].render(record)
+
+
+def split_records(layout: Layout, body: str) -> list[str]:
+    """One record per line, except that a free-text field may hold line breaks: with
+    ``Fields(free=...)``, a line short of the record's required separators continues on the
+    next line (jobs.get_all messages). Linear in the body: separators are counted per line.
+    Only CR LF or LF end a line: free text may hold other separators (\\x85, \\u2028)."""
+    lines = (body.replace("\r\n", "\n") if "\r" in body else body).split("\n")
+    if not isinstance(layout, Fields) or layout.free is None or layout.required < 2:
+        return [line for line in lines if line and not line.isspace()]
+    need = layout.required - 1
+    sep = layout.sep
+    records: list[str] = []
+    pending: list[str] = []
+    count = 0
+    for line in lines:
+        if not pending:
+            if not line or line.isspace():
+                continue
+            count = line.count(sep)
+            if count >= need:
+                records.append(line)
+            else:
+                pending.append(line)
+            continue
+        pending.append(line)
+        count += line.count(sep)
+        if count >= need:
+            records.append("\n".join(pending))
+            pending = []
+    if pending:
+        records.append("\n".join(pending))  # short: the layout reports it
+    return records

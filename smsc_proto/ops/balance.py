@@ -11,7 +11,7 @@ import msgspec
 from smsc_proto.formats.text import Pattern
 from smsc_proto.op import Op
 from smsc_proto.ratelimit import RateLimit
-from smsc_proto.shapes import Shape
+from smsc_proto.shape import Shape
 
 __all__ = ["Balance", "BalanceResult"]
 
@@ -57,7 +57,7 @@ BALANCE_SHAPE = Shape(
 )
 
 
-class Balance(Op, frozen=True, kw_only=True):
+class Balance(Op[BalanceResult], frozen=True, kw_only=True):
     """The current balance; ``cur=1`` adds the currency (and the credit, if any).
 
     >>> Balance(cur=1).params()[0]
@@ -68,6 +68,6 @@ class Balance(Op, frozen=True, kw_only=True):
 
     op_id: ClassVar[str] = "balance"
     path: ClassVar[str] = "/sys/balance.php"
+    # Ten requests a minute, identical or not.
     rate_limit: ClassVar[RateLimit | None] = RateLimit(10, identical=False)
-    result_type: ClassVar[type] = BalanceResult
     shape: ClassVar[Shape] = BALANCE_SHAPE

@@ -3,33 +3,36 @@
 
 The answers are files, not text: ``add_account`` answers a multipart body (a JSON part with
 the new invoice's id and amount, then the invoice PDF), the two others a bare PDF. Errors
-are the usual envelope (JSON when ``fmt=3``, the default here). Decoding is therefore by
-bytes: a PDF or multipart body is taken apart here, and any other body goes through the
-op's shared text path (``Op.decode_text``), which raises the API error an envelope carries
-in any fmt, and a DecodeError for anything else.
+are the usual envelope (JSON when ``fmt=3``, the default here). These are file ops
+(``file_op.FileOp``): a PDF or multipart body is taken apart here, and any other body raises
+the API error an envelope carries in any fmt, or a DecodeError.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar, TypeVar
 
 import msgspec
 
-from smsc_proto.errors import DecodeError, NotFoundError, OperationFailedError
+from smsc_proto.decode import find_error, not_the_file
+from smsc_proto.errors import DecodeError, Malformed, NotFoundError, OperationFailedError
+from smsc_proto.file_op import FileOp
+from smsc_proto.formats.disposition import attachment, filename_from_disposition
+from smsc_proto.formats.json import render_json
 from smsc_proto.formats.multipart import (
-    MultipartFormatError,
     Part,
     boundary_from_body,
     boundary_of,
     parse_multipart,
+    render_multipart,
 )
-from smsc_proto.formats.pdf import filename_from_disposition, pdf_start
+from smsc_proto.formats.pdf import pdf_start
 from smsc_proto.http import HttpResponse, body_text
-from smsc_proto.op import ErrorTable, Op
+from smsc_proto.op import ErrorTable
 from smsc_proto.ops._checks import check_not_empty, check_one_of, check_positive
 from smsc_proto.ratelimit import RateLimit
-from smsc_proto.shapes import Shape, ShapeError
+from smsc_proto.shape import Shape, ShapeDecoder
 
 __all__ = [
     "DOCUMENTS_ERRORS",
@@ -40,11 +43,14 @@ __all__ = [
     "InvoiceResult",
 ]
 
+R = TypeVar("R")
+
 DOCUMENTS_ERRORS: ErrorTable = {
     5: (OperationFailedError, "error creating the invoice"),
     6: (NotFoundError, "sub-login not found"),
     7: (NotFoundError, "document not found"),
 }
+_BOUNDARY = "smsc-invoice"
 
 
 class InvoiceResult(msgspec.Struct, frozen=True):
@@ -75,40 +81,10 @@ class _InvoiceHead(msgspec.Struct, frozen=True):
     amount: Decimal | None = None
 
 
-class _JsonOnlyShape(Shape):
-    """The JSON part of a multipart answer: an object; nothing else is a success."""
-
-    def __init__(self) -> None:
-        super().__init__(text=None, csv=None)
-
-    def from_xml(self, root: Any) -> Any:
-        raise ShapeError("expected a multipart answer (JSON and PDF parts), got XML")
-
-    def from_text(self, fmt: int, stripped: str) -> Any:
-        raise ShapeError("expected a multipart answer (JSON and PDF parts), got text")
+_HEAD: ShapeDecoder[_InvoiceHead] = Shape(text=None, csv=None).decoder(_InvoiceHead)
 
 
-class _FileOnlyShape(Shape):
-    """A file op's answer is a PDF, never a text form: only envelopes decode."""
-
-    def __init__(self) -> None:
-        super().__init__(text=None, csv=None)
-
-    def from_json(self, data: Any) -> Any:
-        raise ShapeError("expected a PDF file, got JSON that is not an error")
-
-    def from_xml(self, root: Any) -> Any:
-        raise ShapeError("expected a PDF file, got XML that is not an error")
-
-    def from_text(self, fmt: int, stripped: str) -> Any:
-        raise ShapeError("expected a PDF file, got text that is not an error")
-
-
-_JSON_PART_SHAPE = _JsonOnlyShape()
-_FILE_SHAPE = _FileOnlyShape()
-
-
-class _Documents(Op, frozen=True, kw_only=True):
+class _Documents(FileOp[R], frozen=True, kw_only=True):
     """The parameters shared by the documents.php commands: whose document it is."""
 
     user: str | None = None
@@ -125,49 +101,34 @@ class _Documents(Op, frozen=True, kw_only=True):
             check_not_empty(self, "user", self.user.strip())
         check_positive(self, "user_id", self.user_id)
 
-    def _not_expected(self, reason: str, body: HttpResponse | bytes | str) -> DecodeError:
-        return DecodeError(self.op_id, reason, body.body if isinstance(body, HttpResponse) else body)
-
-    def _decode_envelope(self, response: HttpResponse) -> Any:
-        """A body that is neither PDF nor multipart: the shared text path raises the API
-        error of any envelope, and a DecodeError for anything else."""
-        text = body_text(response.body, response.header("Content-Type"), self.charset)
-        return self.decode_text(text, response.status)
-
-    def render(self, result: Any, fmt: int | None = None) -> str:
-        """Not available: the answers are files (a PDF, or multipart bytes), not text.
-        Emulators build them with ``smsc_proto.formats.multipart.render_multipart``;
-        ``render_error`` works as for every op."""
-        raise NotImplementedError(f"{self.op_id} answers with a file; it has no text rendering")
-
-    def _require_success(self, response: HttpResponse) -> None:
-        # A file with an error status is not the answer the API documents.
-        if not 200 <= response.status < 300:
-            raise self._not_expected(f"HTTP {response.status} with a file body", response)
+    def _not_expected(self, reason: str, body: bytes | str) -> DecodeError:
+        return DecodeError(self.op_id, reason, body)
 
 
-class _DocumentFileOp(_Documents, frozen=True, kw_only=True):
+class _DocumentFileOp(_Documents[DocumentFile], frozen=True, kw_only=True):
     """An op whose answer is a bare PDF (``get_account``, ``get_act``)."""
-
-    result_type: ClassVar[Any] = DocumentFile
-    shape: ClassVar[Shape] = _FILE_SHAPE
 
     def decode(self, response: HttpResponse) -> DocumentFile:
         """The PDF of the response, or the API error it carries (in any envelope)."""
         start = pdf_start(response.body)
         if start is None:
             if boundary_of(response.header("Content-Type")) is not None:
-                raise self._not_expected("a multipart answer where a PDF file was expected", response)
-            self._decode_envelope(response)  # raises: no success shape but the PDF
-            raise self._not_expected("expected a PDF file", response)  # pragma: no cover
-        self._require_success(response)
+                raise self._not_expected("a multipart answer where a PDF file was expected", response.body)
+            not_the_file(self, response, "a PDF file")
+        self.require_success(response)
         return DocumentFile(
             pdf=response.body[start:],
             filename=filename_from_disposition(response.header("Content-Disposition")),
         )
 
+    def render(self, result: DocumentFile, fmt: int | None = None) -> HttpResponse:
+        headers = {"Content-Type": "application/pdf"}
+        if result.filename is not None:
+            headers["Content-Disposition"] = attachment(result.filename)
+        return HttpResponse(200, headers, result.pdf)
 
-class DocumentsAddAccount(_Documents, frozen=True, kw_only=True):
+
+class DocumentsAddAccount(_Documents[InvoiceResult], frozen=True, kw_only=True):
     """Create an invoice of ``sum`` for the sub-client ``user`` (or ``user_id``); the answer
     carries the invoice's id and amount and the invoice PDF.
 
@@ -182,35 +143,26 @@ class DocumentsAddAccount(_Documents, frozen=True, kw_only=True):
     service: str | None = None
 
     op_id: ClassVar[str] = "documents.add_account"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("add_account", "1"),)
+    command: ClassVar[str | None] = "add_account"
     idempotent: ClassVar[bool] = False
-    result_type: ClassVar[Any] = InvoiceResult
-    shape: ClassVar[Shape] = _JSON_PART_SHAPE
 
     def validate(self) -> None:
         super().validate()
         if not self.sum.is_finite() or self.sum <= 0:
             raise self.invalid("sum", self.sum, "must be a positive amount")
 
-    def result_kind(self) -> Any:
-        # What the shared text path decodes: the JSON part (or a body sent on its own).
-        return _InvoiceHead
-
     def decode(self, response: HttpResponse) -> InvoiceResult:
         """The invoice of a multipart answer (JSON part + PDF part), or the API error."""
         body = response.body
         if pdf_start(body) is not None:
-            raise self._not_expected("a bare PDF where a multipart answer was expected", response)
-        boundary = boundary_of(response.header("Content-Type"))
+            raise self._not_expected("a bare PDF where a multipart answer was expected", body)
+        boundary = boundary_of(response.header("Content-Type")) or boundary_from_body(body)
         if boundary is None:
-            boundary = boundary_from_body(body)
-        if boundary is None:
-            self._decode_envelope(response)  # raises the API error, or for a non-JSON body
-            raise self._not_expected("JSON without the invoice PDF (not a multipart answer)", response)
+            not_the_file(self, response, "a multipart answer (a JSON part and the invoice PDF)")
         try:
             parts = parse_multipart(body, boundary)
-        except MultipartFormatError as exc:
-            raise self._not_expected(str(exc), response) from None
+        except Malformed as exc:
+            raise self._not_expected(str(exc), body) from None
         return self._from_parts(parts, response)
 
     def _from_parts(self, parts: list[Part], response: HttpResponse) -> InvoiceResult:
@@ -220,19 +172,17 @@ class DocumentsAddAccount(_Documents, frozen=True, kw_only=True):
             # No part says JSON: a text part may still hold an error envelope.
             head_part = next((p for p in parts if p is not pdf_part), None)
         if head_part is None:
-            raise self._not_expected("multipart answer without its JSON part", response)
-        text = body_text(head_part.content, head_part.header("Content-Type"), self.charset)
-        # The shared text path: raises the API error of an envelope part, in any fmt.
-        head: _InvoiceHead = self.decode_text(text, response.status)
+            raise self._not_expected("multipart answer without its JSON part", response.body)
+        head = self._head(body_text(head_part.content, head_part.header("Content-Type")))
         if pdf_part is None:
-            raise self._not_expected("multipart answer without its PDF part", response)
+            raise self._not_expected("multipart answer without its PDF part", response.body)
         start = pdf_start(pdf_part.content)
         if start is None:
             raise self._not_expected("the PDF part is not a PDF file", pdf_part.content)
-        self._require_success(response)
+        self.require_success(response)
         invoice_id = next((v for v in (head.id, head.account_id, head.invoice_id) if v is not None), None)
         if invoice_id is None:
-            raise self._not_expected("the JSON part has no invoice id", text)
+            raise self._not_expected("the JSON part has no invoice id", head_part.content)
         amount = next((v for v in (head.sum, head.amount) if v is not None), None)
         return InvoiceResult(
             id=invoice_id,
@@ -241,6 +191,31 @@ class DocumentsAddAccount(_Documents, frozen=True, kw_only=True):
             pdf=pdf_part.content[start:],
             filename=pdf_part.filename,
         )
+
+    def _head(self, text: str) -> _InvoiceHead:
+        """The JSON part: the API error it carries (any envelope), or the invoice's head."""
+        error = find_error(text)
+        if error is not None:
+            raise self.error_for(error)
+        body = text.strip()
+        if body[:1] != "{":
+            raise self._not_expected("the first part is not a JSON object", text)
+        try:
+            return _HEAD.from_json(body)
+        except Malformed as exc:
+            raise self._not_expected(str(exc), text) from None
+
+    def render(self, result: InvoiceResult, fmt: int | None = None) -> HttpResponse:
+        head = render_json({"id": result.id, "sum": format(result.sum, "f")})
+        disposition = attachment(result.filename)
+        body = render_multipart(
+            [
+                Part((("Content-Type", "application/json; charset=utf-8"),), head.encode("utf-8")),
+                Part((("Content-Type", "application/pdf"), ("Content-Disposition", disposition)), result.pdf),
+            ],
+            _BOUNDARY,
+        )
+        return HttpResponse(200, {"Content-Type": f"multipart/mixed; boundary={_BOUNDARY}"}, body)
 
 
 class DocumentsGetAccount(_DocumentFileOp, frozen=True, kw_only=True):
@@ -253,7 +228,7 @@ class DocumentsGetAccount(_DocumentFileOp, frozen=True, kw_only=True):
     id: int
 
     op_id: ClassVar[str] = "documents.get_account"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("get_account", "1"),)
+    command: ClassVar[str | None] = "get_account"
 
     def validate(self) -> None:
         super().validate()
@@ -272,7 +247,7 @@ class DocumentsGetAct(_DocumentFileOp, frozen=True, kw_only=True):
     num: str | None = None
 
     op_id: ClassVar[str] = "documents.get_act"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("get_act", "1"),)
+    command: ClassVar[str | None] = "get_act"
 
     def validate(self) -> None:
         super().validate()

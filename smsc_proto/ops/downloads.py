@@ -10,21 +10,24 @@ all at once.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import msgspec
 
 from smsc_proto.enums import OpenIntEnum
 from smsc_proto.errors import NotFoundError
-from smsc_proto.formats.csvfile import CsvFileDecoder, Row, render_csv
+from smsc_proto.file_op import FileOp
+from smsc_proto.formats.csvfile import CsvFileDecoder, CsvRow, render_csv
 from smsc_proto.formats.text import Either, Fields, Pairs, Pattern
 from smsc_proto.http import HttpResponse
 from smsc_proto.op import ErrorTable, Op
 from smsc_proto.ops._checks import check_one_of, check_positive
 from smsc_proto.ratelimit import RateLimit
-from smsc_proto.shapes import Shape, ShapeError
+from smsc_proto.shape import Shape
 
-__all__ = ["DownloadsGetFile", "DownloadsGetList", "Task", "TaskStatus"]
+__all__ = ["CsvRow", "DownloadsGetFile", "DownloadsGetList", "Task", "TaskStatus"]
+
+R = TypeVar("R")
 
 DOWNLOADS_ERRORS: ErrorTable = {
     5: (NotFoundError, "deferred task or download file not found"),
@@ -53,7 +56,7 @@ class Task(msgspec.Struct, frozen=True):
     file: str | None = None
 
 
-class _DownloadsOp(Op, frozen=True, kw_only=True):
+class _DownloadsOp(Op[R], frozen=True, kw_only=True):
     path: ClassVar[str] = "/sys/downloads.php"
     errors: ClassVar[ErrorTable] = DOWNLOADS_ERRORS
     # More than three identical list or download requests per minute: error 9.
@@ -85,10 +88,12 @@ LIST_SHAPE = Shape(
     xml_root="list",
     xml_item="task",
     many=True,
+    # No tasks: fmt=0/1 have nothing to write (inferred; fmt=2/3 give `<list/>`, `[]`).
+    empty_list=True,
 )
 
 
-class DownloadsGetList(_DownloadsOp, frozen=True, kw_only=True):
+class DownloadsGetList(_DownloadsOp[list[Task]], frozen=True, kw_only=True):
     """The deferred tasks: at most ``cnt`` of them, those after task ``after_id``.
 
     >>> DownloadsGetList(cnt=100, after_id=41).params()[:3]
@@ -101,8 +106,7 @@ class DownloadsGetList(_DownloadsOp, frozen=True, kw_only=True):
     after_id: int | None = None
 
     op_id: ClassVar[str] = "downloads.get_list"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("get_list", "1"),)
-    result_type: ClassVar[Any] = list[Task]
+    command: ClassVar[str | None] = "get_list"
     shape: ClassVar[Shape] = LIST_SHAPE
 
     def validate(self) -> None:
@@ -110,21 +114,16 @@ class DownloadsGetList(_DownloadsOp, frozen=True, kw_only=True):
         if self.after_id is not None and self.after_id < 0:
             raise self.invalid("after_id", self.after_id, "must not be negative")
 
-    def decode_text(self, text: str, status: int = 200) -> Any:
-        # No tasks: fmt=0/1 have nothing to write (inferred; fmt=2/3 give `<list/>`, `[]`).
-        if not text.strip() and 200 <= status < 300:
-            return []
-        return super().decode_text(text, status)
 
-
-class DownloadsGetFile(_DownloadsOp, frozen=True, kw_only=True):
+class DownloadsGetFile(_DownloadsOp[list[CsvRow]], FileOp[list[CsvRow]], frozen=True, kw_only=True):
     """The CSV file of deferred task ``id``, or the file called ``name`` (exactly one).
 
     >>> DownloadsGetFile(id=42).params()[:2]
     [('get_file', '1'), ('id', '42')]
 
-    The answer is a list of rows, each a ``dict[str, str]`` keyed by the file's header
-    (the column layout is undocumented, so it is not typed further). Stream a large file::
+    The answer is a list of rows, each a ``CsvRow`` (``dict[str, str]``) keyed by the file's
+    header (the column layout is undocumented, so it is not typed further). Stream a large
+    file::
 
         for row in client.stream(DownloadsGetFile(id=42)):
             ...
@@ -136,10 +135,7 @@ class DownloadsGetFile(_DownloadsOp, frozen=True, kw_only=True):
     name: str | None = None
 
     op_id: ClassVar[str] = "downloads.get_file"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("get_file", "1"),)
-    result_type: ClassVar[Any] = list[Row]
-    # Not used to parse (the file is sniffed by CsvFileDecoder); kept for the Op contract.
-    shape: ClassVar[Shape] = Shape(text=None, csv=None, many=True)
+    command: ClassVar[str | None] = "get_file"
 
     def validate(self) -> None:
         check_one_of(self, ("id", "name"), (self.id, self.name))
@@ -147,25 +143,17 @@ class DownloadsGetFile(_DownloadsOp, frozen=True, kw_only=True):
         if self.name is not None and not self.name.strip():
             raise self.invalid("name", self.name, "must not be empty")
 
-    def stream_decoder(self, response: HttpResponse) -> CsvFileDecoder:
+    def stream_decoder(self, head: HttpResponse) -> CsvFileDecoder:
         """Rows as the body arrives; memory stays flat (formats/csvfile.py)."""
-        return CsvFileDecoder(self, response)
+        return CsvFileDecoder(self, head)
 
-    def decode(self, response: HttpResponse) -> list[Row]:
+    def decode(self, response: HttpResponse) -> list[CsvRow]:
         """Every row of a whole response (the file), or the API's error."""
         decoder = self.stream_decoder(response)
         return decoder.feed(response.body) + decoder.close()
 
-    def decode_text(self, text: str, status: int = 200) -> list[Row]:
-        return self.decode(
-            HttpResponse(status, {"Content-Type": "text/csv; charset=utf-8"}, text.encode("utf-8"))
-        )
-
-    def render(self, result: Any, fmt: int | None = None) -> str:
-        """The file the server would send for ``result`` (a list of rows), ``;``-separated."""
-        if not isinstance(result, list) or not all(isinstance(row, dict) for row in result):
-            raise TypeError("render: expected a list of rows (dicts)")
-        if not result or not result[0]:
-            # No header to write: the service sends no such file.
-            raise ShapeError("a CSV file needs at least one column")
-        return render_csv([{str(k): str(v) for k, v in row.items()} for row in result])
+    def render(self, result: list[CsvRow], fmt: int | None = None) -> HttpResponse:
+        """The file the server would send for ``result`` (rows), ``;``-separated. A file
+        needs at least one column (ValueError otherwise)."""
+        body = render_csv([{str(k): str(v) for k, v in row.items()} for row in result])
+        return HttpResponse(200, {"Content-Type": "text/csv; charset=utf-8"}, body.encode("utf-8"))

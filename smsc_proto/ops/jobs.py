@@ -16,18 +16,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import ClassVar, Literal, TypeVar
 
 import msgspec
 
 from smsc_proto.enums import OpenIntEnum
 from smsc_proto.errors import OperationFailedError, ParameterError
 from smsc_proto.formats.text import Fields, Pairs
-from smsc_proto.op import OK_SHAPE, ErrorTable, OkResult, Op
+from smsc_proto.op import ErrorTable, OkResult, Op
 from smsc_proto.ops._checks import check_not_empty, check_positive
 from smsc_proto.ops.send import MessageOptions
 from smsc_proto.ratelimit import RateLimit
-from smsc_proto.shapes import Shape
+from smsc_proto.shape import Shape
 
 __all__ = [
     "Job",
@@ -40,6 +40,8 @@ __all__ = [
     "JobsGet",
     "JobsGetAll",
 ]
+
+R = TypeVar("R")
 
 JOBS_ERRORS: ErrorTable = {
     3: (OperationFailedError, "error saving the record"),
@@ -131,7 +133,7 @@ class JobSummary(_Recipients, frozen=True):
     sms_ok: int | None = None
 
 
-class _JobsOp(Op, frozen=True, kw_only=True):
+class _JobsOp(Op[R], frozen=True, kw_only=True):
     path: ClassVar[str] = "/sys/jobs.php"
     errors: ClassVar[ErrorTable] = JOBS_ERRORS
     # More than one identical request per minute is refused with error 9 (every command).
@@ -147,7 +149,7 @@ ADD_SHAPE = Shape(
 )
 
 
-class JobsAdd(MessageOptions, _JobsOp, frozen=True, kw_only=True):
+class JobsAdd(MessageOptions[JobCreated], _JobsOp[JobCreated], frozen=True, kw_only=True):
     """Create mailing list ``name`` sending ``mes`` to ``phones`` (e-mail addresses with
     ``mail=1``). The send.php parameters given apply to every message of the list.
 
@@ -171,9 +173,8 @@ class JobsAdd(MessageOptions, _JobsOp, frozen=True, kw_only=True):
     cost: Literal[0, 1] | None = None
 
     op_id: ClassVar[str] = "jobs.add"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("add", "1"),)
+    command: ClassVar[str | None] = "add"
     idempotent: ClassVar[bool] = False
-    result_type: ClassVar[type] = JobCreated
     shape: ClassVar[Shape] = ADD_SHAPE
 
     def validate(self) -> None:
@@ -187,13 +188,10 @@ class JobsAdd(MessageOptions, _JobsOp, frozen=True, kw_only=True):
 # -- jobs.del / jobs.cancel ----------------------------------------------------------------
 
 
-class _JobsCommand(_JobsOp, frozen=True, kw_only=True):
+class _JobsCommand(_JobsOp[OkResult], frozen=True, kw_only=True):
     """A command on mailing list ``id`` that answers a bare ``OK``."""
 
     id: int
-
-    result_type: ClassVar[type] = OkResult
-    shape: ClassVar[Shape] = OK_SHAPE
 
     def validate(self) -> None:
         check_positive(self, "id", self.id)
@@ -207,7 +205,7 @@ class JobsDel(_JobsCommand, frozen=True, kw_only=True):
     """
 
     op_id: ClassVar[str] = "jobs.del"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("del", "1"),)
+    command: ClassVar[str | None] = "del"
 
 
 class JobsCancel(_JobsCommand, frozen=True, kw_only=True):
@@ -218,7 +216,7 @@ class JobsCancel(_JobsCommand, frozen=True, kw_only=True):
     """
 
     op_id: ClassVar[str] = "jobs.cancel"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("cancel", "1"),)
+    command: ClassVar[str | None] = "cancel"
 
 
 # -- jobs.get ------------------------------------------------------------------------------
@@ -280,6 +278,8 @@ def _get_all_shape(mail: bool) -> Shape:
         xml_root="sms_jobs",
         xml_item="job",
         many=True,
+        # No list yet: fmt=0/1 have nothing to write (inferred; fmt=2/3 give `<sms_jobs/>`, `[]`).
+        empty_list=True,
     )
 
 
@@ -287,7 +287,7 @@ _GET_SHAPES = {mail: _get_shape(mail) for mail in (False, True)}
 _GET_ALL_SHAPES = {mail: _get_all_shape(mail) for mail in (False, True)}
 
 
-class JobsGet(_JobsOp, frozen=True, kw_only=True):
+class JobsGet(_JobsOp[Job], frozen=True, kw_only=True):
     """The details of mailing list ``id``; ``mail=1`` for an e-mail newsletter (its
     recipients then come as ``emails``).
 
@@ -299,8 +299,7 @@ class JobsGet(_JobsOp, frozen=True, kw_only=True):
     mail: Literal[0, 1] | None = None
 
     op_id: ClassVar[str] = "jobs.get"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("get", "1"),)
-    result_type: ClassVar[type] = Job
+    command: ClassVar[str | None] = "get"
     shape: ClassVar[Shape] = _GET_SHAPES[False]
 
     def validate(self) -> None:
@@ -310,7 +309,7 @@ class JobsGet(_JobsOp, frozen=True, kw_only=True):
         return _GET_SHAPES[self.mail == 1]
 
 
-class JobsGetAll(_JobsOp, frozen=True, kw_only=True):
+class JobsGetAll(_JobsOp[list[JobSummary]], frozen=True, kw_only=True):
     """Every mailing list, optionally those of dates ``start``..``end`` (``dd.mm.yyyy``).
 
     >>> JobsGetAll(start=dt.date(2024, 1, 1)).params()[:2]
@@ -324,8 +323,7 @@ class JobsGetAll(_JobsOp, frozen=True, kw_only=True):
     mail: Literal[0, 1] | None = None
 
     op_id: ClassVar[str] = "jobs.get_all"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("get_all", "1"),)
-    result_type: ClassVar[Any] = list[JobSummary]
+    command: ClassVar[str | None] = "get_all"
     shape: ClassVar[Shape] = _GET_ALL_SHAPES[False]
 
     def validate(self) -> None:
@@ -334,9 +332,3 @@ class JobsGetAll(_JobsOp, frozen=True, kw_only=True):
 
     def result_shape(self) -> Shape:
         return _GET_ALL_SHAPES[self.mail == 1]
-
-    def decode_text(self, text: str, status: int = 200) -> Any:
-        # No list yet: fmt=0/1 have nothing to write (inferred; fmt=2/3 give `<sms_jobs/>`, `[]`).
-        if not text.strip() and 200 <= status < 300:
-            return []
-        return super().decode_text(text, status)

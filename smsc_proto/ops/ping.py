@@ -5,15 +5,14 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from smsc_proto.errors import NotFoundError
-from smsc_proto.op import OK_SHAPE, ErrorTable, OkResult, Op
+from smsc_proto.op import ErrorTable, OkResult, Op
 from smsc_proto.ops._checks import check_positive
 from smsc_proto.ratelimit import RateLimit
-from smsc_proto.shapes import Shape
 
 __all__ = ["Ping"]
 
 
-class Ping(Op, frozen=True, kw_only=True):
+class Ping(Op[OkResult], frozen=True, kw_only=True):
     """Send the notification of task group ``id``: its failure template, or with ``ok=1``
     its recovery template. ``name``, ``host`` and ``info`` fill the ``{NAME}``, ``{HOST}``
     and ``{INFO}`` macros.
@@ -34,8 +33,6 @@ class Ping(Op, frozen=True, kw_only=True):
     # Each call sends notifications: never repeated once it may have arrived.
     idempotent: ClassVar[bool] = False
     rate_limit: ClassVar[RateLimit | None] = RateLimit(5)
-    result_type: ClassVar[type] = OkResult
-    shape: ClassVar[Shape] = OK_SHAPE
 
     def validate(self) -> None:
         check_positive(self, "id", self.id)

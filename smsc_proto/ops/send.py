@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, TypeVar
 
 import msgspec
 
@@ -17,9 +17,11 @@ from smsc_proto.formats.text import Either, Fields, Layout, Pairs, Pattern
 from smsc_proto.op import ErrorTable, Op
 from smsc_proto.ops._checks import check_items, check_max_length, check_message_id, check_not_empty
 from smsc_proto.ratelimit import RateLimit
-from smsc_proto.shapes import Shape
+from smsc_proto.shape import Shape
 
 __all__ = ["MessageOptions", "PhoneInfo", "Send", "SendCost", "SendCostResult", "SendResult"]
+
+R = TypeVar("R")
 
 MAX_TEXT = 1000
 
@@ -63,7 +65,7 @@ class SendCostResult(msgspec.Struct, frozen=True):
     phones: list[PhoneInfo] | None = None
 
 
-class MessageOptions(Op, frozen=True, kw_only=True):
+class MessageOptions(Op[R], frozen=True, kw_only=True):
     """The send.php parameters that shape each message: sender, schedule, lifetime, message
     type flags, voice and e-mail details. A send takes them, and so does a mailing list
     (``jobs.add``), which applies them to every message it sends."""
@@ -106,7 +108,7 @@ class MessageOptions(Op, frozen=True, kw_only=True):
         check_max_length(self, "mes", mes, MAX_TEXT)
 
 
-class _Message(MessageOptions, frozen=True, kw_only=True):
+class _Message(MessageOptions[R], frozen=True, kw_only=True):
     """The send.php parameters shared by a real send and a cost query."""
 
     phones: Sequence[str] | None = None
@@ -171,36 +173,32 @@ class _WithPhoneLines:
 SEND_SHAPE_OP = Shape(text=_WithPhoneLines(_SEND_TEXT), csv=_WithPhoneLines(_SEND_CSV))
 
 
-class Send(_Message, frozen=True, kw_only=True):
+class Send(_Message[SendResult], frozen=True, kw_only=True):
     """Send a message now or at ``time``.
 
     >>> Send(phones=["79991234567"], mes="Hello").params()[:2]
     [('phones', '79991234567'), ('mes', 'Hello')]
 
-    ``cost``: 0 plain answer, 2 adds the cost, 3 adds the cost and the new balance; 1 sends
-    nothing and answers the price, exactly as ``SendCost`` (a ``SendCostResult``). Never
-    retried once it may have reached the server.
+    ``cost``: 0 plain answer, 2 adds the cost, 3 adds the cost and the new balance. To ask
+    the price without sending, use ``SendCost``. Never retried once it may have reached the
+    server.
     """
 
-    cost: Literal[0, 1, 2, 3] | None = None
+    cost: Literal[0, 2, 3] | None = None
 
     op_id: ClassVar[str] = "send"
     idempotent: ClassVar[bool] = False
+    # One identical send a minute.
     rate_limit: ClassVar[RateLimit | None] = RateLimit(1)
-    result_type: ClassVar[type] = SendResult
     shape: ClassVar[Shape] = SEND_SHAPE
 
-    def limit(self) -> RateLimit | None:
-        # Identical cost queries are allowed five times a minute, identical sends once.
-        return SendCost.rate_limit if self.cost == 1 else self.rate_limit
+    def __post_init__(self) -> None:
+        if str(self.cost).strip() == "1":  # before the type check, which would only list values
+            raise self.invalid("cost", 1, "cost=1 sends nothing: use SendCost to ask the price")
+        super().__post_init__()
 
     def result_shape(self) -> Shape:
-        if self.cost == 1:
-            return SEND_COST_SHAPE_OP if self.op or self.err else SEND_COST_SHAPE
         return SEND_SHAPE_OP if self.op or self.err else SEND_SHAPE
-
-    def result_kind(self) -> Any:
-        return SendCostResult if self.cost == 1 else SendResult
 
 
 # fmt=0 is not documented (spec/send.md infers `<cost> (<n> SMS)`); the send-style
@@ -217,7 +215,7 @@ SEND_COST_SHAPE = Shape(text=_COST_TEXT, csv=_COST_CSV)
 SEND_COST_SHAPE_OP = Shape(text=_WithPhoneLines(_COST_TEXT), csv=_WithPhoneLines(_COST_CSV))
 
 
-class SendCost(_Message, frozen=True, kw_only=True):
+class SendCost(_Message[SendCostResult], frozen=True, kw_only=True):
     """The cost of a message without sending it (``cost=1``).
 
     >>> SendCost(phones=["79991234567"], mes="Hello").params()[0]
@@ -225,9 +223,9 @@ class SendCost(_Message, frozen=True, kw_only=True):
     """
 
     op_id: ClassVar[str] = "send.cost"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("cost", "1"),)
+    command: ClassVar[str | None] = "cost"
+    # Identical cost queries are allowed five times a minute.
     rate_limit: ClassVar[RateLimit | None] = RateLimit(5)
-    result_type: ClassVar[type] = SendCostResult
     shape: ClassVar[Shape] = SEND_COST_SHAPE
 
     def result_shape(self) -> Shape:

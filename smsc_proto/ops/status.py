@@ -1,4 +1,6 @@
-"""status.php: where a message is (``status``), for one id or several. spec/status.md"""
+"""status.php: where a message is (``status``): ``Status`` for one message, ``StatusBatch``
+for several in one request (op id ``status`` both; ``Status.from_params`` picks by the number
+of ids), and ``StatusDel`` to delete one (``status.del``). spec/status.md"""
 
 from __future__ import annotations
 
@@ -13,15 +15,15 @@ import msgspec
 from smsc_proto.enums import DeliveryError, MessageStatus
 from smsc_proto.errors import OperationFailedError
 from smsc_proto.formats.text import Fields, LayoutError, Pairs
-from smsc_proto.op import OK_SHAPE, ErrorTable, OkResult, Op
+from smsc_proto.op import ErrorTable, OkResult, Op, split_list
 from smsc_proto.ops._checks import check_items, check_message_id, check_not_empty
 from smsc_proto.ratelimit import RateLimit
-from smsc_proto.shapes import Shape
+from smsc_proto.shape import Shape
 
 if TYPE_CHECKING:
     from lxml import etree
 
-__all__ = ["Status", "StatusDel", "StatusResult"]
+__all__ = ["Status", "StatusBatch", "StatusDel", "StatusResult"]
 
 
 class StatusResult(msgspec.Struct, frozen=True):
@@ -165,22 +167,24 @@ class _StatusShape(Shape):
     """A single status is a root ``<sms>`` element [doc]; also accept it wrapped once
     (``<result><sms>..</sms></result>``), the form multi-id answers take (inferred)."""
 
-    def from_xml(self, root: etree._Element) -> Any:
+    def xml_records(self, root: etree._Element) -> Any:
         if not self.many and root.tag != "sms":
             children = [c for c in root if isinstance(c.tag, str)]
             if len(children) == 1 and children[0].tag == "sms":
                 root = children[0]
-        return super().from_xml(root)
+        return super().xml_records(root)
 
 
-def _shape(all_: int, many: bool) -> Shape:
+def _shape(all_: int, many: bool, batch: bool) -> Shape:
+    """``batch``: the answer lists several ids; a batch of one id is answered in the single
+    shape (``many`` then only says the result is a list)."""
     names = {0: _BASE, 1: _ALL1, 2: _ALL2}[all_]
-    if many:
+    if batch:
         # Multi-id lines carry the message id (and, for all=0, the phone) after the fields.
         names = [*names, "id", "phone"] if all_ == 0 else [*names, "id"]
     return _StatusShape(
         text=Pairs(_TEXT_KEYS, required=("status",)),
-        csv=_StatusLine(names, all_, tail=not many),
+        csv=_StatusLine(names, all_, tail=not batch),
         # One record is a root <sms> [doc]; several are <sms> items under <result> (inferred).
         xml_root="result" if many else "sms",
         xml_item="sms",
@@ -188,28 +192,70 @@ def _shape(all_: int, many: bool) -> Shape:
     )
 
 
-_SHAPES = {(a, m): _shape(a, m) for a in (0, 1, 2) for m in (False, True)}
+_ONE = {a: _shape(a, many=False, batch=False) for a in (0, 1, 2)}
+_BATCH = {(a, b): _shape(a, many=True, batch=b) for a in (0, 1, 2) for b in (False, True)}
 
 
-def _check_pairs(op: Op, phones: Sequence[str], ids: Sequence[int | str]) -> None:
-    """``phone`` and ``id`` lists: both given, one phone per id, each id a valid one."""
+def _check_ids(op: Op[Any], phones: Sequence[str], ids: Sequence[int | str]) -> None:
+    """``phone`` and ``id`` lists: one phone per id, or one phone for every id (the live
+    service answers each id then, spec/README.md third pass), each id a valid one."""
     check_not_empty(op, "phone", phones)
     check_not_empty(op, "id", ids)
     check_items(op, "phone", phones)
-    if len(phones) != len(ids):
-        raise op.invalid("phone", phones, f"needs one phone per id ({len(ids)} ids, {len(phones)} phones)")
+    if len(phones) not in (1, len(ids)):
+        raise op.invalid("phone", phones, f"needs one phone per id, or one for all ({len(ids)} ids)")
     for value in ids:
         check_message_id(op, "id", value)
 
 
-class Status(Op, frozen=True, kw_only=True):
-    """The status of the message ``id`` sent to ``phone``; several ids (with as many
-    phones, in the same order) give a list of results.
+class Status(Op[StatusResult], frozen=True, kw_only=True):
+    """The status of the message ``id`` sent to ``phone``.
 
-    >>> Status(phone=["79991234567"], id=[42]).params()[:2]
+    >>> Status(phone="79991234567", id=42).params()[:2]
     [('phone', '79991234567'), ('id', '42')]
 
     ``all``: 0 short status, 1 with the message details, 2 also country/operator/region.
+    For several messages in one request, see ``StatusBatch``.
+    """
+
+    phone: str
+    id: int | str
+    all: Literal[0, 1, 2] | None = None
+
+    op_id: ClassVar[str] = "status"
+    path: ClassVar[str] = "/sys/status.php"
+    errors: ClassVar[ErrorTable] = {5: (OperationFailedError, "error deleting the message")}
+    # Five requests about one message a minute.
+    rate_limit: ClassVar[RateLimit | None] = RateLimit(5)
+
+    def validate(self) -> None:
+        _check_ids(self, [self.phone], [self.id])
+
+    def result_shape(self) -> Shape:
+        return _ONE[self.all or 0]
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], fmt: int | None = None) -> Op[Any]:
+        """A ``StatusBatch`` when ``id`` lists several messages.
+
+        >>> Status.from_params({"phone": "79991234567", "id": "7,8"})
+        StatusBatch(phone=('79991234567',), id=(7, 8))
+        """
+        ids = params.get("id")
+        count = len(ids) if isinstance(ids, (list, tuple)) else len(split_list(ids or ""))
+        if count > 1:
+            return StatusBatch.from_params(params, fmt)
+        return super().from_params(_unlisted(params), fmt)
+
+
+class StatusBatch(Op[list[StatusResult]], frozen=True, kw_only=True):
+    """The statuses of several messages in one request: ``id`` lists them, ``phone`` gives
+    the phone of each (in the same order) or one phone for all.
+
+    >>> StatusBatch(phone=["79991234567", "79997654321"], id=[42, 43]).params()[:2]
+    [('phone', '79991234567,79997654321'), ('id', '42,43')]
+
+    One result per message, in a list (also for a batch of one).
     """
 
     phone: Sequence[str]
@@ -219,47 +265,48 @@ class Status(Op, frozen=True, kw_only=True):
     op_id: ClassVar[str] = "status"
     path: ClassVar[str] = "/sys/status.php"
     errors: ClassVar[ErrorTable] = {5: (OperationFailedError, "error deleting the message")}
+    # One mass (multi-id) request a minute, whatever its ids.
+    rate_limit: ClassVar[RateLimit | None] = RateLimit(1, identical=False)
 
     def validate(self) -> None:
-        _check_pairs(self, self.phone, self.id)
-
-    @property
-    def many(self) -> bool:
-        return len(self.id) > 1
-
-    def limit(self) -> RateLimit:
-        # Five requests per message per minute; one mass (multi-id) request per minute.
-        return RateLimit(1, identical=False) if self.many else RateLimit(5)
+        _check_ids(self, self.phone, self.id)
 
     def result_shape(self) -> Shape:
-        return _SHAPES[(self.all or 0, self.many)]
-
-    def result_kind(self) -> Any:
-        return list[StatusResult] if self.many else StatusResult
+        return _BATCH[(self.all or 0, len(self.id) > 1)]
 
 
-class StatusDel(Op, frozen=True, kw_only=True):
+class StatusDel(Op[OkResult], frozen=True, kw_only=True):
     """Delete the message ``id`` sent to ``phone`` (``del=1``); answers ``OK``.
 
-    >>> StatusDel(phone=["79991234567"], id=[42]).params()[0]
+    >>> StatusDel(phone="79991234567", id=42).params()[0]
     ('del', '1')
 
     Error 5: the message could not be deleted. With fmt=3 the live service was seen to
     answer the bare token ``OK`` rather than JSON (spec/status.md); both decode.
     """
 
-    phone: Sequence[str]
-    id: Sequence[int | str]
+    phone: str
+    id: int | str
 
     op_id: ClassVar[str] = "status.del"
     path: ClassVar[str] = "/sys/status.php"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("del", "1"),)
+    command: ClassVar[str | None] = "del"
     errors: ClassVar[ErrorTable] = {5: (OperationFailedError, "error deleting the message")}
     # status.php's limit, five requests about the same message a minute; the page does not
     # single out deletion, and deleting one message more often is never needed.
     rate_limit: ClassVar[RateLimit | None] = RateLimit(5)
-    result_type: ClassVar[type] = OkResult
-    shape: ClassVar[Shape] = OK_SHAPE
 
     def validate(self) -> None:
-        _check_pairs(self, self.phone, self.id)
+        _check_ids(self, [self.phone], [self.id])
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any], fmt: int | None = None) -> Op[Any]:
+        return super().from_params(_unlisted(params), fmt)
+
+
+def _unlisted(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The one message's ``phone`` and ``id``, which fixtures may give as lists of one."""
+    return {
+        k: v[0] if k in ("phone", "id") and isinstance(v, (list, tuple)) and len(v) == 1 else v
+        for k, v in params.items()
+    }

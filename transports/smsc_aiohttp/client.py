@@ -1,4 +1,4 @@
-"""The async transport: a small loop over ``smsc_proto.CallPolicy`` with pooled aiohttp I/O."""
+"""The async transport: its I/O calls (aiohttp, pooled) around ``smsc_proto.CallPolicy``."""
 
 from __future__ import annotations
 
@@ -9,27 +9,18 @@ import ssl
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 
-from smsc_proto import (
-    DEFAULT_HOSTS,
-    Attempt,
-    CallPolicy,
-    Credentials,
-    DecodeError,
-    Fail,
-    Failure,
-    HttpResponse,
-    Op,
-    Proceed,
-    TransportError,
-    Wait,
-)
+from smsc_proto import Credentials, HttpResponse, Op, TransportError
 from smsc_proto.client_options import ClientOptions, failure_detail
+from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure
 
 __all__ = ["AsyncClient"]
+
+R = TypeVar("R")
+T = TypeVar("T")
 
 _log = logging.getLogger("smsc_aiohttp")
 # What an exchange may raise before a status is read, or while its body is read.
@@ -58,33 +49,36 @@ class AsyncClient:
         self._sleep: Callable[[float], Awaitable[object]] = options.pop("sleep", asyncio.sleep)
         parsed = ClientOptions.parse("AsyncClient", hosts, options)
         self._user_agent = parsed.user_agent
+        # Built once: every form has the same headers, every attempt the same timeouts.
+        self._headers: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+        self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
         self._chunk_size = parsed.chunk_size
         self._policy = CallPolicy(credentials, parsed.config)
         self._ssl = ssl.create_default_context(cafile=parsed.ca_certs)
         # The connector caps connections; the semaphore also covers requests waiting for one.
-        self._slots = asyncio.Semaphore(self._policy.config.max_in_flight)
+        self._slots = asyncio.Semaphore(parsed.config.max_in_flight)
         self._session: aiohttp.ClientSession | None = None
 
     def __repr__(self) -> str:
         return f"AsyncClient(hosts={self._policy.config.hosts!r}, credentials={self._policy.credentials!r})"
 
-    async def call(self, op: Op) -> Any:
+    async def call(self, op: Op[R]) -> R:
         """Run ``op`` and return its typed result; raises ``SmscError`` subclasses for API
         errors, ``DecodeError``, ``TransportError`` or a local ``RateLimitedError``."""
-        async with self._accepted(op) as (url, response):
-            body = b"".join([chunk async for chunk in self._chunks(op, url, response)])
-            return op.decode(HttpResponse(response.status, _headers(response.headers), body))
+        async with self._exchange(op) as (call, response):
+            body = b"".join([chunk async for chunk in self._chunks(call, response)])
+            return call.decode(HttpResponse(response.status, _headers(response.headers), body))
 
-    async def stream(self, op: Op) -> AsyncGenerator[Any, None]:
-        """``async for record in client.stream(op)``: the records of the answer as its body
-        arrives. Close it (``contextlib.aclosing``) when leaving the loop early."""
-        async with self._accepted(op) as (url, response):
-            decoder = op.stream_decoder(HttpResponse(response.status, _headers(response.headers)))
-            async for chunk in self._chunks(op, url, response):
-                for record in decoder.feed(chunk):
-                    yield record
-            for record in decoder.close():
-                yield record
+    async def stream(self, op: Op[list[T]]) -> AsyncGenerator[T, None]:
+        """``async for item in client.stream(op)``: the items of ``op``'s list answer as its
+        body arrives. Close it (``contextlib.aclosing``) when leaving the loop early."""
+        async with self._exchange(op) as (call, response):
+            decoder = call.stream_decoder(HttpResponse(response.status, _headers(response.headers)))
+            async for chunk in self._chunks(call, response):
+                for item in decoder.feed(chunk):
+                    yield item
+            for item in decoder.close():
+                yield item
 
     async def close(self) -> None:
         """Close the session and its pooled connections."""
@@ -101,68 +95,73 @@ class AsyncClient:
         await self.close()
 
     @contextlib.asynccontextmanager
-    async def _accepted(self, op: Op) -> AsyncIterator[tuple[str, aiohttp.ClientResponse]]:
-        """Run the policy until a response is accepted; yield it with its body unread."""
+    async def _exchange(self, op: Op[R]) -> AsyncIterator[tuple[Call[R], aiohttp.ClientResponse]]:
+        """Attempts until the policy accepts a response; yields it with its body unread."""
         call = self._policy.start(op, self._clock())
-        step: Attempt | Wait = call.first()
+        attempt: Attempt = call.first
         while True:
-            if isinstance(step, Wait):
-                await self._sleep(step.seconds)
-                step = step.then
+            if attempt.delay:
+                await self._sleep(attempt.delay)
             async with self._slots:
                 try:
-                    response = await self._send(step)
+                    response = await self._send(attempt)
                 except _IO_ERRORS as exc:
                     failure, label = _classify(exc)
-                    _log.debug("POST %s -> %s", step.url, label)
-                    outcome = call.on_failure(failure, f"{step.url}: {label}: {failure_detail(exc)}")
-                    if isinstance(outcome, Fail):
-                        raise outcome.error from exc
-                    step = outcome
+                    reason = f"{attempt.url}: {label}: {failure_detail(exc)}"
+                else:
+                    _log.debug("POST %s -> %d", attempt.url, response.status)
+                    try:
+                        retry = call.answered(response.status)
+                        if retry is None:
+                            yield call, response
+                            return
+                    finally:
+                        # An unread body makes the connection unusable; a read one goes back.
+                        if response.content.at_eof():
+                            response.release()
+                        else:
+                            response.close()
+                    attempt = retry
                     continue
-                _log.debug("POST %s -> %d", step.url, response.status)
-                try:
-                    decision = call.on_status(response.status)
-                    if isinstance(decision, Proceed):
-                        try:
-                            yield step.url, response
-                        except DecodeError as exc:
-                            exc.redact(self._policy.credentials.secrets())
-                            raise
-                        return
-                    step = decision
-                finally:
-                    # An unread body makes the connection unusable; a read one goes back.
-                    if response.content.at_eof():
-                        response.release()
-                    else:
-                        response.close()
+            _log.debug("POST %s -> %s", attempt.url, label)
+            # Outside the except block: the TransportError chains no aiohttp exception.
+            attempt = call.failed(failure, reason)
 
-    async def _send(self, step: Attempt) -> aiohttp.ClientResponse:
+    async def _send(self, attempt: Attempt) -> aiohttp.ClientResponse:
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self._policy.config.max_in_flight, ssl=self._ssl)
             self._session = aiohttp.ClientSession(connector=connector)
-        headers = dict(step.request.headers)
-        headers["User-Agent"] = self._user_agent
-        timeout = aiohttp.ClientTimeout(
-            total=None, sock_connect=step.connect_timeout, sock_read=step.read_timeout
-        )
+        request = attempt.request
+        headers = self._headers.get(request.headers)
+        if headers is None:
+            headers = self._headers[request.headers] = {
+                **dict(request.headers),
+                "User-Agent": self._user_agent,
+            }
+        limits = (attempt.connect_timeout, attempt.read_timeout)
+        timeout = self._timeouts.get(limits)
+        if timeout is None:
+            timeout = self._timeouts[limits] = aiohttp.ClientTimeout(
+                total=None, sock_connect=limits[0], sock_read=limits[1]
+            )
         return await self._session.request(
-            step.request.method,
-            step.url,
-            data=step.request.body,
+            request.method,
+            attempt.url,
+            data=request.body,
             headers=headers,
             timeout=timeout,
             allow_redirects=False,
         )
 
-    async def _chunks(self, op: Op, url: str, response: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
+    async def _chunks(self, call: Call[Any], response: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
         try:
             async for chunk in response.content.iter_chunked(self._chunk_size):
                 yield chunk
         except _IO_ERRORS as exc:
-            reason = f"{url}: reading the body failed: {failure_detail(exc)}"
-            raise TransportError(op.op_id, reason, sent=True) from exc
+            reason = f"reading the body failed: {failure_detail(exc)}"
+        else:
+            return
+        raise TransportError(call.op.op_id, reason, sent=True)
 
 
 def _classify(exc: BaseException) -> tuple[Failure, str]:

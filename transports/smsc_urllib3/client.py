@@ -1,4 +1,4 @@
-"""The sync transport: a small loop over ``smsc_proto.CallPolicy`` with pooled urllib3 I/O."""
+"""The sync transport: its I/O calls (urllib3, pooled) around ``smsc_proto.CallPolicy``."""
 
 from __future__ import annotations
 
@@ -9,29 +9,20 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import urllib3
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError, SSLError
 from urllib3.util.ssl_match_hostname import CertificateError
 
-from smsc_proto import (
-    DEFAULT_HOSTS,
-    Attempt,
-    CallPolicy,
-    Credentials,
-    DecodeError,
-    Fail,
-    Failure,
-    HttpResponse,
-    Op,
-    Proceed,
-    TransportError,
-    Wait,
-)
+from smsc_proto import Credentials, HttpResponse, Op, TransportError
 from smsc_proto.client_options import ClientOptions, failure_detail
+from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure
 
 __all__ = ["Client"]
+
+R = TypeVar("R")
+T = TypeVar("T")
 
 _log = logging.getLogger("smsc_urllib3")
 # Retries and redirects are the policy's business (a redirect would carry the credentials
@@ -60,10 +51,10 @@ class Client:
         with Client(Credentials(login="acme", psw="...")) as client:
             client.call(Balance()).balance  # Decimal('250.80')
 
-    Options: the ``PolicyConfig`` fields other than ``hosts`` (``max_attempts``, ``backoff``,
-    ``max_backoff``, ``connect_timeout``, ``read_timeout``, ``rate_limits``,
-    ``max_in_flight``), plus ``ca_certs`` (a CA bundle path instead of the system store),
-    ``user_agent``, ``chunk_size`` (bytes per read when streaming), ``clock`` and ``sleep``.
+    Options: the ``PolicyConfig`` options (``max_attempts``, ``backoff``, ``max_backoff``,
+    ``connect_timeout``, ``read_timeout``, ``rate_limits``, ``max_in_flight``), plus
+    ``ca_certs`` (a CA bundle path instead of the system store), ``user_agent``,
+    ``chunk_size`` (bytes per read), ``clock`` and ``sleep``.
     """
 
     def __init__(
@@ -75,7 +66,10 @@ class Client:
         self._user_agent = parsed.user_agent
         self._chunk_size = parsed.chunk_size
         self._policy = CallPolicy(credentials, parsed.config)
-        cap = self._policy.config.max_in_flight
+        # Built once: every form has the same headers, every attempt the same timeouts.
+        self._headers: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+        self._timeouts: dict[tuple[float, float], urllib3.Timeout] = {}
+        cap = parsed.config.max_in_flight
         # The pool caps connections per host; the semaphore caps them across hosts.
         self._slots = threading.BoundedSemaphore(cap)
         self._start_lock = threading.Lock()  # CallPolicy (its rate limiter) is not thread-safe
@@ -90,19 +84,24 @@ class Client:
     def __repr__(self) -> str:
         return f"Client(hosts={self._policy.config.hosts!r}, credentials={self._policy.credentials!r})"
 
-    def call(self, op: Op) -> Any:
+    def call(self, op: Op[R]) -> R:
         """Run ``op`` and return its typed result; raises ``SmscError`` subclasses for API
         errors, ``DecodeError``, ``TransportError`` or a local ``RateLimitedError``."""
-        with self._accepted(op) as (url, response):
-            body = b"".join(_chunks(op, url, response, self._chunk_size))
-            return op.decode(HttpResponse(response.status, dict(response.headers), body))
+        with self._exchange(op) as (call, response):
+            try:
+                body = response.read()
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                reason = f"reading the body failed: {failure_detail(exc)}"
+            else:
+                return call.decode(HttpResponse(response.status, response.headers, body))
+        raise TransportError(op.op_id, reason, sent=True)
 
-    def stream(self, op: Op) -> Generator[Any, None, None]:
-        """Yield the records of ``op``'s answer as its body arrives (a list result yields
-        its items). Nothing is sent until the first ``next()``."""
-        with self._accepted(op) as (url, response):
-            decoder = op.stream_decoder(HttpResponse(response.status, dict(response.headers)))
-            for chunk in _chunks(op, url, response, self._chunk_size):
+    def stream(self, op: Op[list[T]]) -> Generator[T, None, None]:
+        """Yield the items of ``op``'s list answer as its body arrives (an export streams in
+        flat memory). Nothing is sent until the first ``next()``."""
+        with self._exchange(op) as (call, response):
+            decoder = call.stream_decoder(HttpResponse(response.status, response.headers))
+            for chunk in self._chunks(call, response):
                 yield from decoder.feed(chunk)
             yield from decoder.close()
 
@@ -119,66 +118,70 @@ class Client:
         self.close()
 
     @contextlib.contextmanager
-    def _accepted(self, op: Op) -> Iterator[tuple[str, urllib3.BaseHTTPResponse]]:
-        """Run the policy until a response is accepted; yield it with its body unread."""
+    def _exchange(self, op: Op[R]) -> Iterator[tuple[Call[R], urllib3.BaseHTTPResponse]]:
+        """Attempts until the policy accepts a response; yields it with its body unread."""
         with self._start_lock:
             call = self._policy.start(op, self._clock())
-        step: Attempt | Wait = call.first()
+        attempt: Attempt = call.first
         while True:
-            if isinstance(step, Wait):
-                self._sleep(step.seconds)
-                step = step.then
+            if attempt.delay:
+                self._sleep(attempt.delay)
             with self._slots:
                 try:
-                    response = self._send(step)
+                    response = self._send(attempt)
                 except urllib3.exceptions.HTTPError as exc:
                     failure, label = _classify(exc)
-                    _log.debug("POST %s -> %s", step.url, label)
-                    outcome = call.on_failure(failure, f"{step.url}: {label}: {failure_detail(exc)}")
-                    if isinstance(outcome, Fail):
-                        raise outcome.error from exc
-                    step = outcome
+                    reason = f"{attempt.url}: {label}: {failure_detail(exc)}"
+                else:
+                    _log.debug("POST %s -> %d", attempt.url, response.status)
+                    try:
+                        retry = call.answered(response.status)
+                        if retry is None:
+                            yield call, response
+                            return
+                    finally:
+                        # An unread or half-read body makes the connection unusable: close it,
+                        # but always hand the slot back to the pool (block=True would hang).
+                        if not response.closed:
+                            response.close()
+                        response.release_conn()
+                    attempt = retry
                     continue
-                _log.debug("POST %s -> %d", step.url, response.status)
-                try:
-                    decision = call.on_status(response.status)
-                    if isinstance(decision, Proceed):
-                        try:
-                            yield step.url, response
-                        except DecodeError as exc:
-                            exc.redact(self._policy.credentials.secrets())
-                            raise
-                        return
-                    step = decision
-                finally:
-                    # An unread or half-read body makes the connection unusable: close it,
-                    # but always hand the slot back to the pool (block=True would hang).
-                    if not response.closed:
-                        response.close()
-                    response.release_conn()
+            _log.debug("POST %s -> %s", attempt.url, label)
+            # Outside the except block: the TransportError chains no urllib3 exception.
+            attempt = call.failed(failure, reason)
 
-    def _send(self, step: Attempt) -> urllib3.BaseHTTPResponse:
-        headers = dict(step.request.headers)
-        headers["User-Agent"] = self._user_agent
+    def _send(self, attempt: Attempt) -> urllib3.BaseHTTPResponse:
+        request = attempt.request
+        headers = self._headers.get(request.headers)
+        if headers is None:
+            headers = self._headers[request.headers] = {
+                **dict(request.headers),
+                "User-Agent": self._user_agent,
+            }
+        limits = (attempt.connect_timeout, attempt.read_timeout)
+        timeout = self._timeouts.get(limits)
+        if timeout is None:
+            timeout = self._timeouts[limits] = urllib3.Timeout(connect=limits[0], read=limits[1])
         return self._pool.request(
-            step.request.method,
-            step.url,
-            body=step.request.body,
+            request.method,
+            attempt.url,
+            body=request.body,
             headers=headers,
-            timeout=urllib3.Timeout(connect=step.connect_timeout, read=step.read_timeout),
+            timeout=timeout,
             preload_content=False,
             redirect=False,
             retries=_NO_RETRIES,
         )
 
-
-def _chunks(op: Op, url: str, response: urllib3.BaseHTTPResponse, size: int) -> Iterator[bytes]:
-    try:
-        yield from response.stream(size)
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        raise TransportError(
-            op.op_id, f"{url}: reading the body failed: {failure_detail(exc)}", sent=True
-        ) from exc
+    def _chunks(self, call: Call[Any], response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
+        try:
+            yield from response.stream(self._chunk_size)
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            reason = f"reading the body failed: {failure_detail(exc)}"
+        else:
+            return
+        raise TransportError(call.op.op_id, reason, sent=True)
 
 
 def _classify(exc: urllib3.exceptions.HTTPError) -> tuple[Failure, str]:

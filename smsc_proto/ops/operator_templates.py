@@ -1,5 +1,5 @@
-"""op_templates.php: templates registered with mobile operators (``op_templates.add``,
-``op_templates.get``). spec/templates.md part A
+"""op_templates.php: message templates registered with the mobile operators
+(``op_templates.add``, ``op_templates.get``). spec/templates.md part A
 
 Both answer one record per operator (and message type): its ``name``, the template ``id``
 and a ``status``. The literal layouts were not recovered from any copy of the page, so they
@@ -14,28 +14,31 @@ Statuses may be negative (-2, -1): a record has three fields, so it is never tak
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 import msgspec
 
 from smsc_proto.enums import OpenIntEnum
 from smsc_proto.errors import NotFoundError
 from smsc_proto.formats.text import Either, Fields, Pairs, Pattern
-from smsc_proto.formats.xml import element_to_builtins
+from smsc_proto.formats.xml import element_record
 from smsc_proto.op import ErrorTable, Op
 from smsc_proto.ops._checks import check_not_empty
 from smsc_proto.ratelimit import RateLimit
-from smsc_proto.shapes import Shape, ShapeError
+from smsc_proto.records import EMPTY_IS_NONE
+from smsc_proto.shape import Shape, ShapeError
 
 __all__ = [
     "OPERATOR_FLAGS",
     "AddStatus",
-    "OpTemplateAdded",
-    "OpTemplateInfo",
-    "OpTemplatesAdd",
-    "OpTemplatesGet",
+    "OperatorTemplateAdded",
+    "OperatorTemplateInfo",
+    "OperatorTemplatesAdd",
+    "OperatorTemplatesGet",
     "TemplateStatus",
 ]
+
+R = TypeVar("R")
 
 # The operator / message-type switches of op_templates.php, in the page's order.
 OPERATOR_FLAGS = (
@@ -80,19 +83,23 @@ class TemplateStatus(OpenIntEnum):
     DISABLED = 4  # temporarily disabled
 
 
-class OpTemplateAdded(msgspec.Struct, frozen=True, kw_only=True):
+# An empty name is no name: fmt=1 writes an absent one as nothing.
+_Name = Annotated[str | None, EMPTY_IS_NONE]
+
+
+class OperatorTemplateAdded(msgspec.Struct, frozen=True, kw_only=True):
     """One operator's outcome of ``op_templates.add``: operator/message type ``name``,
     template ``id`` (absent when nothing was saved) and ``status``."""
 
-    name: str | None = None
+    name: _Name = None
     id: int | None = None
     status: AddStatus
 
 
-class OpTemplateInfo(msgspec.Struct, frozen=True, kw_only=True):
+class OperatorTemplateInfo(msgspec.Struct, frozen=True, kw_only=True):
     """One operator's registration state of a template (``op_templates.get``)."""
 
-    name: str | None = None
+    name: _Name = None
     id: int | None = None
     status: TemplateStatus
 
@@ -128,45 +135,25 @@ class _RecordsShape(Shape):
             many=True,
         )
 
-    def from_text(self, fmt: int, stripped: str) -> Any:
-        return _clean(super().from_text(fmt, stripped))
-
-    def from_json(self, data: Any) -> Any:
-        return _clean(self._json_records(data))
-
-    def _json_records(self, data: Any) -> Any:
-        if isinstance(data, dict):
-            if "status" in data:
-                return [data]
+    def json_records(self, data: Any) -> Any:
+        if data.__class__ is dict and "status" not in data:
             # An object keyed by operator name: {"MTS": {"id": .., "status": ..}, ...}
             records = []
             for key, value in data.items():
-                if not isinstance(value, dict):
+                if value.__class__ is not dict:
                     raise ShapeError("expected per-operator objects")
                 records.append({"name": key, **value} if "name" not in value else value)
             return records
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise ShapeError("expected an array of per-operator objects")
-        return data
+        return super().json_records(data)
 
-    def from_xml(self, root: Any) -> Any:
+    def xml_records(self, root: Any) -> Any:
         children = [c for c in root if isinstance(c.tag, str)]
         if not children:
             raise ShapeError("no per-operator records")
-        if all(len([g for g in c if isinstance(g.tag, str)]) == 0 for c in children):
+        if all(len(c) == 0 for c in children):
             # Leaves only: one record in the root, or a bare run of name/id/status elements.
-            return _clean(_group_leaves([(str(c.tag), c.text or "") for c in children]))
-        return _clean([element_to_builtins(c) for c in children])
-
-
-def _clean(records: Any) -> Any:
-    """An empty ``name`` is no name (fmt=0/1/2 write an absent value as nothing)."""
-    if not isinstance(records, list):
-        return records
-    return [
-        {k: v for k, v in r.items() if not (k == "name" and v == "")} if isinstance(r, dict) else r
-        for r in records
-    ]
+            return _group_leaves([(str(c.tag), c.text or "") for c in children])
+        return [element_record(c) for c in children]
 
 
 def _group_leaves(leaves: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -182,12 +169,12 @@ def _group_leaves(leaves: list[tuple[str, str]]) -> list[dict[str, str]]:
     return records
 
 
-OP_TEMPLATES_SHAPE = _RecordsShape()
+OPERATOR_TEMPLATES_SHAPE = _RecordsShape()
 
 _Flag = Literal[0, 1] | None
 
 
-class _OpTemplates(Op, frozen=True, kw_only=True):
+class _OperatorTemplates(Op[R], frozen=True, kw_only=True):
     """The template these commands concern: the ``sender`` name and the text ``msg``."""
 
     sender: str
@@ -196,18 +183,18 @@ class _OpTemplates(Op, frozen=True, kw_only=True):
     path: ClassVar[str] = "/sys/op_templates.php"
     errors: ClassVar[ErrorTable] = OP_TEMPLATES_ERRORS
     rate_limit: ClassVar[RateLimit | None] = RateLimit(10)
-    shape: ClassVar[Shape] = OP_TEMPLATES_SHAPE
+    shape: ClassVar[Shape] = OPERATOR_TEMPLATES_SHAPE
 
     def validate(self) -> None:
         check_not_empty(self, "sender", self.sender.strip())
         check_not_empty(self, "msg", self.msg.strip())
 
 
-class OpTemplatesAdd(_OpTemplates, frozen=True, kw_only=True):
+class OperatorTemplatesAdd(_OperatorTemplates[list[OperatorTemplateAdded]], frozen=True, kw_only=True):
     """Submit the template ``msg`` of ``sender`` for registration with the operators and
     message types switched on (``mts_srv=1``, ``mega_auth=1``, ...); one record per operator.
 
-    >>> OpTemplatesAdd(sender="Shop", msg="Code: %d%", mts_srv=1, bee_trn=1).params()[:4]
+    >>> OperatorTemplatesAdd(sender="Shop", msg="Code: %d%", mts_srv=1, bee_trn=1).params()[:4]
     [('add', '1'), ('sender', 'Shop'), ('msg', 'Code: %d%'), ('mts_srv', '1')]
 
     Submits templates: never repeated once the request may have reached the server.
@@ -229,18 +216,16 @@ class OpTemplatesAdd(_OpTemplates, frozen=True, kw_only=True):
     soc: _Flag = None
 
     op_id: ClassVar[str] = "op_templates.add"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("add", "1"),)
+    command: ClassVar[str | None] = "add"
     idempotent: ClassVar[bool] = False
-    result_type: ClassVar[Any] = list[OpTemplateAdded]
 
 
-class OpTemplatesGet(_OpTemplates, frozen=True, kw_only=True):
+class OperatorTemplatesGet(_OperatorTemplates[list[OperatorTemplateInfo]], frozen=True, kw_only=True):
     """The registration state of the template ``msg`` of ``sender`` with each operator.
 
-    >>> OpTemplatesGet(sender="Shop", msg="Code: %d%").params()[:3]
+    >>> OperatorTemplatesGet(sender="Shop", msg="Code: %d%").params()[:3]
     [('get', '1'), ('sender', 'Shop'), ('msg', 'Code: %d%')]
     """
 
     op_id: ClassVar[str] = "op_templates.get"
-    command: ClassVar[tuple[tuple[str, str], ...]] = (("get", "1"),)
-    result_type: ClassVar[Any] = list[OpTemplateInfo]
+    command: ClassVar[str | None] = "get"

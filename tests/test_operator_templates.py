@@ -1,4 +1,5 @@
-"""op_templates.php ops: parameters, per-operator records in every fmt, negative statuses."""
+"""op_templates.php ops (OperatorTemplatesAdd/Get): parameters, per-operator records in every
+fmt, negative statuses."""
 
 from __future__ import annotations
 
@@ -14,22 +15,23 @@ from smsc_proto import (
     AuthenticationError,
     DecodeError,
     HttpResponse,
-    InvalidOperation,
+    InvalidParameter,
     NotFoundError,
-    OpTemplateAdded,
-    OpTemplateInfo,
-    OpTemplatesAdd,
-    OpTemplatesGet,
+    OperatorTemplateAdded,
+    OperatorTemplateInfo,
+    OperatorTemplatesAdd,
+    OperatorTemplatesGet,
     ParameterError,
     RateLimit,
     RateLimitedError,
     SmscError,
     TemplateStatus,
 )
-from smsc_proto.ops.op_templates import OPERATOR_FLAGS
+from smsc_proto.op import CONTENT_TYPES
+from smsc_proto.ops.operator_templates import OPERATOR_FLAGS, OPERATOR_TEMPLATES_SHAPE
 
-ADD = OpTemplatesAdd(sender="SHOP", msg="Your code: %d%", mts_srv=1, mega_auth=1)
-GET = OpTemplatesGet(sender="SHOP", msg="Your code: %d%")
+ADD = OperatorTemplatesAdd(sender="SHOP", msg="Your code: %d%", mts_srv=1, mega_auth=1)
+GET = OperatorTemplatesGet(sender="SHOP", msg="Your code: %d%")
 
 
 def _decode(op: Any, body: str, content_type: str = "text/plain; charset=utf-8") -> Any:
@@ -37,7 +39,7 @@ def _decode(op: Any, body: str, content_type: str = "text/plain; charset=utf-8")
 
 
 def test_params_carry_the_command_the_template_and_the_flags_given() -> None:
-    op = OpTemplatesAdd.from_params(
+    op = OperatorTemplatesAdd.from_params(
         {"sender": "SHOP", "msg": "Код: %d%", **{flag: 1 for flag in OPERATOR_FLAGS}}
     )
     params = op.params()
@@ -53,11 +55,31 @@ def test_params_carry_the_command_the_template_and_the_flags_given() -> None:
 
 
 def test_class_facts() -> None:
-    assert OPS["op_templates.add"] is OpTemplatesAdd
-    assert OPS["op_templates.get"] is OpTemplatesGet
-    assert OpTemplatesAdd.path == OpTemplatesGet.path == "/sys/op_templates.php"
-    assert not OpTemplatesAdd.idempotent and OpTemplatesGet.idempotent
-    assert ADD.limit() == GET.limit() == RateLimit(10)
+    assert OPS["op_templates.add"] is OperatorTemplatesAdd
+    assert OPS["op_templates.get"] is OperatorTemplatesGet
+    assert OperatorTemplatesAdd.path == OperatorTemplatesGet.path == "/sys/op_templates.php"
+    assert not OperatorTemplatesAdd.idempotent and OperatorTemplatesGet.idempotent
+    assert ADD.rate_limit == GET.rate_limit == RateLimit(10)
+    assert OperatorTemplatesAdd.rate_limit == OperatorTemplatesGet.rate_limit == RateLimit(10)
+    # The op ids keep the API's names.
+    assert (OperatorTemplatesAdd.op_id, OperatorTemplatesGet.op_id) == (
+        "op_templates.add",
+        "op_templates.get",
+    )
+    assert ADD.result_shape() is GET.result_shape() is OPERATOR_TEMPLATES_SHAPE
+
+
+def test_result_types_and_commands() -> None:
+    assert OperatorTemplatesAdd.result_type == list[OperatorTemplateAdded]
+    assert OperatorTemplatesGet.result_type == list[OperatorTemplateInfo]
+    assert ADD.result_type == list[OperatorTemplateAdded]
+    assert OperatorTemplatesAdd.command == "add"
+    assert OperatorTemplatesGet.command == "get"
+    assert ADD.params()[0] == ("add", "1")
+    assert GET.params()[0] == ("get", "1")
+    # The command flag given in the params is implied, not sent twice nor kept as extra.
+    op = OperatorTemplatesGet.from_params({"sender": "SHOP", "msg": "Your code: %d%", "get": 1})
+    assert op == GET and op.extra is None
 
 
 @pytest.mark.parametrize(
@@ -70,14 +92,14 @@ def test_class_facts() -> None:
     ],
 )
 def test_invalid_parameters_name_the_field(kwargs: dict[str, Any], field: str) -> None:
-    with pytest.raises(InvalidOperation) as info:
-        OpTemplatesAdd.from_params(kwargs)
+    with pytest.raises(InvalidParameter) as info:
+        OperatorTemplatesAdd.from_params(kwargs)
     assert info.value.field == field
 
 
 def test_required_parameters() -> None:
-    with pytest.raises(InvalidOperation):
-        OpTemplatesGet.from_params({"sender": "S"})
+    with pytest.raises(InvalidParameter):
+        OperatorTemplatesGet.from_params({"sender": "S"})
 
 
 @pytest.mark.parametrize(
@@ -98,27 +120,29 @@ def test_required_parameters() -> None:
 )
 def test_add_records_decode_from_every_layout(body: str) -> None:
     assert _decode(ADD, body) == [
-        OpTemplateAdded(name="MTS (service)", id=90311, status=AddStatus.ADDED),
-        OpTemplateAdded(name="MegaFon", id=None, status=AddStatus.CANNOT_SAVE),
+        OperatorTemplateAdded(name="MTS (service)", id=90311, status=AddStatus.ADDED),
+        OperatorTemplateAdded(name="MegaFon", id=None, status=AddStatus.CANNOT_SAVE),
     ]
 
 
 @pytest.mark.parametrize("fmt", [0, 1, 2, 3])
 def test_get_records_round_trip_through_render(fmt: int) -> None:
     records = [
-        OpTemplateInfo(name=f"Operator {s}", id=100 + s if s >= 0 else None, status=TemplateStatus(s))
+        OperatorTemplateInfo(name=f"Operator {s}", id=100 + s if s >= 0 else None, status=TemplateStatus(s))
         for s in (-1, 0, 1, 2, 3, 4)
     ]
-    body = GET.render(records, fmt)
-    assert _decode(GET, body) == records
+    response = GET.render(records, fmt)
+    assert (response.status, response.header("Content-Type")) == (200, CONTENT_TYPES[fmt])
+    assert GET.decode(response) == records
+    assert _decode(GET, response.body.decode()) == records
 
 
 def test_one_record_with_a_negative_status_is_not_the_error_shape() -> None:
     assert _decode(ADD, "MTS (service),90311,-1") == [
-        OpTemplateAdded(name="MTS (service)", id=90311, status=AddStatus.SENDER_NOT_ACCEPTED)
+        OperatorTemplateAdded(name="MTS (service)", id=90311, status=AddStatus.SENDER_NOT_ACCEPTED)
     ]
     assert _decode(GET, "Beeline - 7, -1") == [
-        OpTemplateInfo(name="Beeline", id=7, status=TemplateStatus.NONE)
+        OperatorTemplateInfo(name="Beeline", id=7, status=TemplateStatus.NONE)
     ]
     # Two fields are the fmt=1 error envelope.
     with pytest.raises(AuthenticationError):
@@ -171,7 +195,7 @@ def test_other_bodies_are_decode_errors(body: str) -> None:
 # XML by design, and operator names never do.
 _records = st.lists(
     st.builds(
-        OpTemplateInfo,
+        OperatorTemplateInfo,
         name=st.text(
             alphabet=st.characters(
                 blacklist_categories=("Cc", "Cs"), blacklist_characters=",;<>&\r\n\x85\u2028\u2029"
@@ -189,8 +213,9 @@ _records = st.lists(
 
 @settings(max_examples=80, deadline=None)
 @given(records=_records, fmt=st.sampled_from([0, 1, 2, 3]))
-def test_rendered_records_decode_back(records: list[OpTemplateInfo], fmt: int) -> None:
-    assert _decode(GET, GET.render(records, fmt)) == records
+def test_rendered_records_decode_back(records: list[OperatorTemplateInfo], fmt: int) -> None:
+    assert _decode(GET, GET.render(records, fmt).body.decode()) == records
+    assert GET.decode(GET.render(records, fmt)) == records
 
 
 @settings(max_examples=200, deadline=None)
@@ -202,4 +227,4 @@ def test_any_body_gives_records_or_a_typed_error(op: Any, body: str | bytes) -> 
     except (SmscError, DecodeError):
         return
     assert isinstance(result, list) and result
-    assert all(isinstance(r, (OpTemplateAdded, OpTemplateInfo)) for r in result)
+    assert all(isinstance(r, (OperatorTemplateAdded, OperatorTemplateInfo)) for r in result)

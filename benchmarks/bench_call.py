@@ -1,0 +1,138 @@
+"""Call overhead on loopback: ``client.call(op)`` against a raw POST of the same form, in one run.
+
+    python benchmarks/bench_call.py [--calls 2000] [--rounds 7]
+
+A fast keep-alive server in its own process (loopback_server.py) answers every POST with a
+balance.php JSON answer. Each measure alternates batches of the baseline and of the client
+and keeps the best batch of each, per call:
+
+- sync: ``smsc_urllib3.Client.call(Balance())`` / ``urllib3.PoolManager().request("POST",
+  url, fields=<the same form>)``;
+- async, one at a time: ``await AsyncClient.call(Balance())`` / ``await session.post(url,
+  data=<the same form>)`` and its body read;
+- async, 14 in flight: batches of 14 concurrent calls, the API's limit per login.
+
+The client's rate limiter runs (its clock moves a minute per call, so it never refuses);
+the decoded answer is checked once. Goal: every ratio at most 1.15.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from pathlib import Path
+
+import aiohttp
+import urllib3
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from loopback_server import LoopbackServer
+from smsc_aiohttp import AsyncClient
+from smsc_urllib3 import Client
+
+from smsc_proto import Balance, Credentials
+
+BODY = b'{"balance": "12.50"}'
+GOAL = 1.15
+IN_FLIGHT = 14
+CREDENTIALS = Credentials(login="bench", psw="bench-password")
+
+
+def _minute_clock() -> Callable[[], float]:
+    ticks = itertools.count()
+    return lambda: next(ticks) * 61.0
+
+
+def best_per_call(measures: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    """Alternate the measures ``rounds`` times; the best seconds per call of each."""
+    best = dict.fromkeys(measures, float("inf"))
+    for _ in range(rounds):
+        for name, measure in measures.items():
+            best[name] = min(best[name], measure())
+    return best
+
+
+def sync_measures(url: str, calls: int) -> dict[str, Callable[[], float]]:
+    op = Balance()
+    form = dict(op.request(CREDENTIALS).fields)
+    pool = urllib3.PoolManager(maxsize=1)
+    client = Client(CREDENTIALS, hosts=[url], clock=_minute_clock())
+    assert client.call(op).balance == Decimal("12.50"), "the client did not decode the answer"
+
+    def raw() -> float:
+        start = time.perf_counter()
+        for _ in range(calls):
+            assert pool.request("POST", url + op.path, fields=form, encode_multipart=False).data
+        return (time.perf_counter() - start) / calls
+
+    def sdk() -> float:
+        start = time.perf_counter()
+        for _ in range(calls):
+            client.call(op)
+        return (time.perf_counter() - start) / calls
+
+    return {"raw": raw, "sdk": sdk}
+
+
+async def async_measures(url: str, calls: int, rounds: int) -> dict[str, dict[str, float]]:
+    op = Balance()
+    form = dict(op.request(CREDENTIALS).fields)
+    out: dict[str, dict[str, float]] = {}
+    async with (
+        aiohttp.ClientSession() as session,
+        AsyncClient(CREDENTIALS, hosts=[url], clock=_minute_clock(), max_in_flight=IN_FLIGHT) as client,
+    ):
+        assert (await client.call(op)).balance == Decimal("12.50"), "the client did not decode the answer"
+
+        async def raw_one() -> None:
+            async with session.post(url + op.path, data=form) as response:
+                await response.read()
+
+        async def sdk_one() -> None:
+            await client.call(op)
+
+        async def timed(one: Callable[[], Awaitable[None]], width: int) -> float:
+            batches = max(1, calls // width)
+            start = time.perf_counter()
+            for _ in range(batches):
+                if width == 1:
+                    await one()
+                else:
+                    await asyncio.gather(*(one() for _ in range(width)))
+            return (time.perf_counter() - start) / (batches * width)
+
+        for width in (1, IN_FLIGHT):
+            best = {"raw": float("inf"), "sdk": float("inf")}
+            for _ in range(rounds):
+                best["raw"] = min(best["raw"], await timed(raw_one, width))
+                best["sdk"] = min(best["sdk"], await timed(sdk_one, width))
+            out[f"async, {width} in flight"] = best
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--calls", type=int, default=2000, help="calls per batch")
+    parser.add_argument("--rounds", type=int, default=7)
+    args = parser.parse_args()
+    with LoopbackServer(BODY) as url:
+        results = {"sync": best_per_call(sync_measures(url, args.calls), args.rounds)}
+        results.update(asyncio.run(async_measures(url, args.calls, args.rounds)))
+    failed = False
+    print(f"{'measure':22} {'raw us/call':>12} {'client us/call':>15} {'ratio':>7}  goal <= {GOAL}")
+    for name, best in results.items():
+        ratio = best["sdk"] / best["raw"]
+        failed |= ratio > GOAL
+        verdict = "PASS" if ratio <= GOAL else "FAIL"
+        print(f"{name:22} {best['raw'] * 1e6:12.1f} {best['sdk'] * 1e6:15.1f} {ratio:7.2f}  {verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
