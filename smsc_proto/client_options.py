@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from smsc_proto._version import __version__
+from smsc_proto.http import HttpRequest
 from smsc_proto.policy import PolicyConfig
 
 __all__ = ["USER_AGENT", "ClientOptions", "failure_detail"]
@@ -19,7 +20,7 @@ USER_AGENT = f"smsc-proto/{__version__}"
 
 
 class ClientOptions:
-    __slots__ = ("ca_certs", "chunk_size", "config", "user_agent")
+    __slots__ = ("_headers", "ca_certs", "chunk_size", "config", "user_agent")
 
     def __init__(
         self,
@@ -32,6 +33,15 @@ class ClientOptions:
         self.ca_certs = ca_certs
         self.user_agent = user_agent
         self.chunk_size = chunk_size
+        self._headers: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+    def headers(self, request: HttpRequest) -> dict[str, str]:
+        """The HTTP headers of ``request``, the user agent added; one dict per kind of body
+        (every form has the same), built once."""
+        found = self._headers.get(request.headers)
+        if found is None:
+            found = self._headers[request.headers] = {**dict(request.headers), "User-Agent": self.user_agent}
+        return found
 
     @classmethod
     def parse(cls, client: str, hosts: Sequence[str], options: dict[str, Any]) -> ClientOptions:

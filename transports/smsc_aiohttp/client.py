@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import ssl
 import time
@@ -47,11 +48,9 @@ class AsyncClient:
     ) -> None:
         self._clock: Callable[[], float] = options.pop("clock", time.monotonic)
         self._sleep: Callable[[float], Awaitable[object]] = options.pop("sleep", asyncio.sleep)
-        parsed = ClientOptions.parse("AsyncClient", hosts, options)
-        self._user_agent = parsed.user_agent
-        # Built once: every form has the same headers, every attempt the same timeouts.
-        self._headers: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
-        self._timeouts: dict[tuple[float, float], aiohttp.ClientTimeout] = {}
+        self._options = parsed = ClientOptions.parse("AsyncClient", hosts, options)
+        # One ClientTimeout per pair of limits (every attempt of a call has the same, so far).
+        self._timeout = functools.lru_cache(maxsize=8)(_timeout)
         self._chunk_size = parsed.chunk_size
         self._policy = CallPolicy(credentials, parsed.config)
         self._ssl = ssl.create_default_context(cafile=parsed.ca_certs)
@@ -66,8 +65,13 @@ class AsyncClient:
         """Run ``op`` and return its typed result; raises ``SmscError`` subclasses for API
         errors, ``DecodeError``, ``TransportError`` or a local ``RateLimitedError``."""
         async with self._exchange(op) as (call, response):
-            body = b"".join([chunk async for chunk in self._chunks(call, response)])
-            return call.decode(HttpResponse(response.status, _headers(response.headers), body))
+            try:
+                body = await response.read()
+            except _IO_ERRORS as exc:
+                reason = f"reading the body failed: {failure_detail(exc)}"
+            else:
+                return call.decode(HttpResponse(response.status, _headers(response.headers), body))
+        raise TransportError(op.op_id, reason, sent=True)
 
     async def stream(self, op: Op[list[T]]) -> AsyncGenerator[T, None]:
         """``async for item in client.stream(op)``: the items of ``op``'s list answer as its
@@ -132,18 +136,8 @@ class AsyncClient:
             connector = aiohttp.TCPConnector(limit=self._policy.config.max_in_flight, ssl=self._ssl)
             self._session = aiohttp.ClientSession(connector=connector)
         request = attempt.request
-        headers = self._headers.get(request.headers)
-        if headers is None:
-            headers = self._headers[request.headers] = {
-                **dict(request.headers),
-                "User-Agent": self._user_agent,
-            }
-        limits = (attempt.connect_timeout, attempt.read_timeout)
-        timeout = self._timeouts.get(limits)
-        if timeout is None:
-            timeout = self._timeouts[limits] = aiohttp.ClientTimeout(
-                total=None, sock_connect=limits[0], sock_read=limits[1]
-            )
+        headers = self._options.headers(request)
+        timeout = self._timeout(attempt.connect_timeout, attempt.read_timeout)
         return await self._session.request(
             request.method,
             attempt.url,
@@ -162,6 +156,10 @@ class AsyncClient:
         else:
             return
         raise TransportError(call.op.op_id, reason, sent=True)
+
+
+def _timeout(connect: float, read: float) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
 
 
 def _classify(exc: BaseException) -> tuple[Failure, str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
+import queue
 import ssl
 import threading
 import time
@@ -62,16 +64,14 @@ class Client:
     ) -> None:
         self._clock: Callable[[], float] = options.pop("clock", time.monotonic)
         self._sleep: Callable[[float], None] = options.pop("sleep", time.sleep)
-        parsed = ClientOptions.parse("Client", hosts, options)
-        self._user_agent = parsed.user_agent
+        self._options = parsed = ClientOptions.parse("Client", hosts, options)
         self._chunk_size = parsed.chunk_size
         self._policy = CallPolicy(credentials, parsed.config)
-        # Built once: every form has the same headers, every attempt the same timeouts.
-        self._headers: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
-        self._timeouts: dict[tuple[float, float], urllib3.Timeout] = {}
+        # One Timeout per pair of limits (every attempt of a call has the same, so far).
+        self._timeout = functools.lru_cache(maxsize=8)(_timeout)
         cap = parsed.config.max_in_flight
-        # The pool caps connections per host; the semaphore caps them across hosts.
-        self._slots = threading.BoundedSemaphore(cap)
+        # The pool caps connections per host; the slots cap them across hosts.
+        self._slots = _Slots(cap)
         self._start_lock = threading.Lock()  # CallPolicy (its rate limiter) is not thread-safe
         self._pool = urllib3.PoolManager(
             maxsize=cap,
@@ -153,22 +153,12 @@ class Client:
 
     def _send(self, attempt: Attempt) -> urllib3.BaseHTTPResponse:
         request = attempt.request
-        headers = self._headers.get(request.headers)
-        if headers is None:
-            headers = self._headers[request.headers] = {
-                **dict(request.headers),
-                "User-Agent": self._user_agent,
-            }
-        limits = (attempt.connect_timeout, attempt.read_timeout)
-        timeout = self._timeouts.get(limits)
-        if timeout is None:
-            timeout = self._timeouts[limits] = urllib3.Timeout(connect=limits[0], read=limits[1])
         return self._pool.request(
             request.method,
             attempt.url,
             body=request.body,
-            headers=headers,
-            timeout=timeout,
+            headers=self._options.headers(request),
+            timeout=self._timeout(attempt.connect_timeout, attempt.read_timeout),
             preload_content=False,
             redirect=False,
             retries=_NO_RETRIES,
@@ -182,6 +172,28 @@ class Client:
         else:
             return
         raise TransportError(call.op.op_id, reason, sent=True)
+
+
+class _Slots:
+    """A semaphore of ``size`` slots: a queue of tokens, whose get and put are C calls (a
+    ``threading.Semaphore`` costs a Python-level condition on every call)."""
+
+    __slots__ = ("_tokens",)
+
+    def __init__(self, size: int) -> None:
+        self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(size):
+            self._tokens.put(None)
+
+    def __enter__(self) -> None:
+        self._tokens.get()
+
+    def __exit__(self, *exc: object) -> None:
+        self._tokens.put(None)
+
+
+def _timeout(connect: float, read: float) -> urllib3.Timeout:
+    return urllib3.Timeout(connect=connect, read=read)
 
 
 def _classify(exc: urllib3.exceptions.HTTPError) -> tuple[Failure, str]:
