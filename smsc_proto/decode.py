@@ -88,8 +88,9 @@ def _envelope(body: str, first: str) -> tuple[ApiError | None, Any]:
     find it (the JSON value, when the body could be an envelope, or the XML root) for the
     reader to reuse."""
     if first == "{":
-        # Only an object holding this key can be an envelope: most answers skip the generic parse.
-        if '"error_code"' not in body:
+        # Only an object holding this key (or escapes, which could spell it) can be an
+        # envelope: most answers skip the generic parse.
+        if '"error_code"' not in body and "\\u" not in body:
             return None, None
         data = parse_json(body)
         return error_in_json(data), data

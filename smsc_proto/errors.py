@@ -94,7 +94,7 @@ class SmscError(SmscProtoError):
 
     def redact(self, secrets: Iterable[str]) -> None:
         """A server that echoes the request form may put the password in the description."""
-        self.description = _scrub(self.description, secrets)
+        self.description = _scrub(self.description, secrets, cut=False)
         self.args = (self._text(),)
 
 
@@ -190,16 +190,35 @@ def excerpt(body: bytes | str) -> str:
     return "".join(ch if ch.isprintable() else "\\x%02x" % (ord(ch) & 0xFF) for ch in body)
 
 
-def _scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` without any spelling of any secret, whole or cut short."""
+def _scrub(text: str, secrets: Iterable[str], *, cut: bool = True) -> str:
+    """``text`` without any spelling of any secret; ``cut``: ``text`` was shortened by the
+    codec (an excerpt, a quoted value), so a secret's start before a cut is hidden too."""
+    for secret in secrets:
+        if secret:
+            for form in _spellings(secret):
+                text = text.replace(form, _HIDDEN)
+                if cut:
+                    text = _cut_short(text, form)
+    return text
+
+
+def _spellings(secret: str) -> set[str]:
+    """How a secret may read in a body or a message: as sent, form- or URL-encoded, escaped
+    in a JSON string, or in a Python repr with either quote."""
     from urllib.parse import quote, quote_plus
 
-    for secret in secrets:
-        if not secret:
-            continue
-        for form in {secret, quote_plus(secret), quote(secret, safe=""), repr(secret)[1:-1]}:
-            text = _cut_short(text.replace(form, _HIDDEN), form)
-    return text
+    import msgspec
+
+    escaped = secret.replace("\\", "\\\\")
+    return {
+        secret,
+        quote_plus(secret),
+        quote(secret, safe=""),
+        msgspec.json.encode(secret).decode()[1:-1],
+        repr(secret)[1:-1],
+        escaped.replace("'", "\\'"),
+        escaped.replace('"', '\\"'),
+    }
 
 
 def _cut_short(text: str, secret: str) -> str:

@@ -33,7 +33,7 @@ from smsc_proto.formats.envelope import ApiError, render_error
 from smsc_proto.formats.text import Token
 from smsc_proto.http import REQUEST_CHARSET, HttpRequest, HttpResponse
 from smsc_proto.ratelimit import RateLimit
-from smsc_proto.records import ConvertError, parse_date, parse_datetime, wire_value
+from smsc_proto.records import ConvertError, number_if_digits, parse_date, parse_datetime, wire_value
 from smsc_proto.shape import Shape
 from smsc_proto.streaming import BufferedDecoder, StreamDecoder
 
@@ -190,7 +190,7 @@ class Op(
         except msgspec.ValidationError as exc:
             raise self.invalid(f.wire, value, str(exc).split(" - at ")[0]) from None
         if f.ids:
-            return tuple(map(_number_if_digits, converted)) if f.is_list else _number_if_digits(converted)
+            return tuple(map(number_if_digits, converted)) if f.is_list else number_if_digits(converted)
         return converted
 
     def validate(self) -> None:
@@ -320,9 +320,3 @@ def _fields(cls: type[Op[Any]]) -> tuple[_Field, ...]:
     if plan is None:
         plan = _PLANS[cls] = tuple(_Field(f) for f in msgspec.structs.fields(cls))
     return plan
-
-
-def _number_if_digits(value: Any) -> Any:
-    if value.__class__ is str and value.isascii() and value.isdigit() and len(value) <= 40:
-        return int(value)
-    return value

@@ -44,9 +44,8 @@ __all__ = [
 
 Converter = Callable[[Any], Any]
 
-# Python's own limit on the digits int() reads (sys.get_int_max_str_digits()).
-_MAX_DIGITS = 4300
-_MAX_NUMBER_CHARS = 64
+# No API number has more digits (and int() of long digit strings grows quadratically).
+_MAX_DIGITS = 40
 # How the API writes "no date".
 _NO_DATE = frozenset({"", "0", "00.00.0000 00:00:00", "00.00.0000", "0000-00-00 00:00:00", "0000-00-00"})
 _DATETIME_FORMATS = (
@@ -175,12 +174,11 @@ def _int_field(optional: bool, what: str) -> Converter:
     def field(value: Any) -> Any:
         cls = value.__class__
         if cls is str:
-            if len(value) <= _MAX_DIGITS:
-                try:
-                    return int(value)
-                except ValueError:
-                    pass
-            if value.strip():
+            text = value.strip()
+            digits = text[1:] if text[:1] == "-" else text
+            if digits.isdigit() and digits.isascii() and len(digits) <= _MAX_DIGITS:
+                return int(text)
+            if text:
                 raise ConvertError(f"not an integer: {_short(value)}")
         elif cls is int:
             return value
@@ -210,23 +208,19 @@ def _decimal_field(optional: bool, what: str) -> Converter:
     def field(value: Any) -> Any:
         cls = value.__class__
         if cls is str:
-            if not value.strip():
+            text = value.strip()
+            if not text:
                 return _absent(optional, what)
-            if len(value) <= _MAX_NUMBER_CHARS:
+            if len(text) <= _MAX_DIGITS:
                 try:
-                    number = Decimal(value)
+                    return _amount(Decimal(text))
                 except DecimalError:
                     try:  # the API writes a point; a comma is seen in some exports
-                        number = Decimal(value.strip().replace(",", "."))
+                        return _amount(Decimal(text.replace(",", ".")))
                     except DecimalError:
-                        number = None
-                if number is not None and number.is_finite():  # "NaN" is not an amount
-                    return number
-        elif cls is Decimal:
-            if value.is_finite():
-                return value
-        elif cls is int:
-            return Decimal(value)
+                        pass
+        elif cls is Decimal or cls is int:
+            return _amount(Decimal(value))
         elif value is None:
             return _absent(optional, what)
         raise ConvertError(f"not a number: {_short(value)}")
@@ -234,25 +228,23 @@ def _decimal_field(optional: bool, what: str) -> Converter:
     return field
 
 
-def _finite(value: Decimal | None) -> Decimal | None:
-    """msgspec decodes ``"NaN"`` into a Decimal field; an amount must be a number."""
-    if value is None or value.is_finite():
+def _amount(value: Decimal) -> Decimal:
+    """An amount is a finite number of sane size: "NaN", "Infinity" and 1E+999999999 (which
+    msgspec reads too) are refused, so that arithmetic and rendering never blow up."""
+    if value.is_finite() and -_MAX_DIGITS < value.adjusted() < _MAX_DIGITS:
         return value
-    raise ConvertError(f"not a number: {value}")
+    raise ConvertError(f"not an amount: {_short(value)}")
+
+
+def _amount_or_none(value: Decimal | None) -> Decimal | None:
+    return None if value is None else _amount(value)
 
 
 def _datetime_field(optional: bool, what: str) -> Converter:
-    iso = dt.datetime.fromisoformat
-
+    # The API's own DD.MM.YYYY hh:mm:ss is read inline by the generated builders (_set);
+    # this is the rest: the other forms seen, and "no date".
     def field(value: Any) -> Any:
         if value.__class__ is str:
-            # DD.MM.YYYY hh:mm:ss, the API's own form, rearranged for the C parser (which
-            # checks the digits; ":" at 16 keeps a time zone offset out).
-            if len(value) == 19 and value[16] == ":":
-                try:
-                    return iso(f"{value[6:10]}-{value[3:5]}-{value[0:2]}T{value[11:]}")
-                except ValueError:
-                    pass
             text = value.strip()
             if text in _NO_DATE:
                 return _absent(optional, what)
@@ -308,15 +300,16 @@ def _optional(convert: Converter, optional: bool, what: str) -> Converter:
 def _id(value: Any) -> int | str:
     """An id the API may give as a number or as text (a client's own message id): digits
     become the number they spell."""
-    cls = value.__class__
-    if cls is int:
-        return value  # type: ignore[no-any-return]
-    if cls is str:
-        text = value.strip()
-        if text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS:
-            return int(text)
-        return value  # type: ignore[no-any-return]
+    if value.__class__ is str:
+        return number_if_digits(value.strip())  # type: ignore[no-any-return]
     return _integer(value)
+
+
+def number_if_digits(value: Any) -> Any:
+    """``value``, or the number a string of (at most 40 ASCII) digits spells."""
+    if value.__class__ is str and value.isdigit() and value.isascii() and len(value) <= _MAX_DIGITS:
+        return int(value)
+    return value
 
 
 def _boolean(value: Any) -> bool:
@@ -334,8 +327,10 @@ def _literal(values: tuple[Any, ...]) -> Converter:
     allowed = frozenset(values)
     numeric = all(isinstance(v, int) for v in values)
 
+    number = _int_field(False, "a literal")
+
     def convert(value: Any) -> Any:
-        key = _integer(value) if numeric else (value.strip() if value.__class__ is str else value)
+        key = number(value) if numeric else (value.strip() if value.__class__ is str else value)
         if key.__class__ in (int, str) and key in allowed:
             return key
         raise ConvertError(f"expected one of {sorted(allowed, key=str)}, got {_short(value)}")
@@ -452,42 +447,45 @@ class _Field:
 
 def _set(target: str, kind: str, convert: str, *, optional: bool, strip: bool = False) -> list[str]:
     """Lines that set ``target`` from ``v``: the common values of the field's kind inline
-    (absent, text as it is, digits, an API date, a decimal), the rest through ``convert``.
-    They agree with the converters, which they only spare a call."""
+    (absent, text as it is, ASCII digits, a decimal, an API date DD.MM.YYYY hh:mm:ss), the rest
+    through ``convert``, which accepts the same and more. ``strip``: a positional text value,
+    whose spaces are not part of it."""
     other = f"None if v is None else {convert}(v)" if optional else f"{convert}(v)"
     if kind == "text":
         return [f"{target} = {'v.strip()' if strip else 'v'} if v.__class__ is str else {other}"]
     if kind == "int":
-        attempt = f"{target} = int(v)"
-    elif kind == "decimal":
+        digits = "v.__class__ is str and v.isdigit() and v.isascii() and len(v) <= 40"
+        return [f"{target} = int(v) if {digits} else {other}"]
+    if kind == "decimal":
+        sane = f"{target}.is_finite() and {-_MAX_DIGITS} < {target}.adjusted() < {_MAX_DIGITS}"
         return [
-            "if v.__class__ is str and 0 < len(v) < 65:",
+            f"if v.__class__ is str and 0 < len(v) <= {_MAX_DIGITS}:",
             "    try:",
             f"        {target} = DEC(v)",
             "    except DecimalError:",
             f"        {target} = {convert}(v)",
             "    else:",
-            f"        if not {target}.is_finite():",  # "NaN", "Infinity": the converter refuses them
-            f"            {target} = {convert}(v)",
+            f"        if not ({sane}):",
+            f"            {target} = {convert}(v)",  # refuses it
             "else:",
             f"    {target} = {other}",
         ]
-    elif kind == "datetime":
-        attempt = (
-            f'{target} = ISO(f"{{v[6:10]}}-{{v[3:5]}}-{{v[0:2]}}T{{v[11:]}}") '
-            f'if len(v) == 19 and v[16] == ":" else {convert}(v)'
-        )
-    else:
-        return [f"{target} = {other}"]
-    return [
-        "if v.__class__ is str:",
-        "    try:",
-        f"        {attempt}",
-        "    except ValueError:",
-        f"        {target} = {convert}(v)",
-        "else:",
-        f"    {target} = {other}",
-    ]
+    if kind == "datetime":
+        # DD.MM.YYYY hh:mm:ss. The C parser checks the digits; the colons at 13 and 16 keep
+        # a time zone offset (HH+hh:mm) out, so no date reads as an aware datetime.
+        api_date = 'v.__class__ is str and len(v) == 19 and v[13] == v[16] == ":"'
+        return [
+            f"if {api_date}:",
+            "    try:",  # rearranged for the C parser, which checks the digits
+            f'        {target} = ISO(f"{{v[6:10]}}-{{v[3:5]}}-{{v[0:2]}}T{{v[11:]}}")',
+            "    except ValueError:",
+            f"        {target} = {convert}(v)",
+            "else:",
+            f"    {target} = {other}",
+        ]
+    if strip:
+        return [f"{target} = {convert}(v.strip()) if v.__class__ is str else {other}"]
+    return [f"{target} = {other}"]
 
 
 class Record:
@@ -508,7 +506,6 @@ class Record:
                 )
             )
         self.fields = tuple(fields)
-        self._by_wire = {f.wire: f for f in self.fields}
         lines = ["g = d.get"]
         for i, f in enumerate(self.fields):
             lines += [f"v = g({f.wire!r})", *_set(f"x{i}", f.kind, f"c{i}", optional=not f.required)]
@@ -592,8 +589,9 @@ class Record:
             fixes[f"f{i}"] = fix
             args.append(f"{f.attr}=x{i}")
             lines.append(f"v = w.{f.attr}")
-            if f.kind == "decimal":  # msgspec read it; only "NaN" and "Infinity" are left to refuse
-                lines.append(f"x{i} = v if v is None or v.is_finite() else f{i}(v)")
+            if f.kind == "decimal":  # msgspec read it; an amount of absurd size is left to refuse
+                amount = f"v.is_finite() and {-_MAX_DIGITS} < v.adjusted() < {_MAX_DIGITS}"
+                lines.append(f"x{i} = v if v is None or {amount} else f{i}(v)")
             else:
                 kind = "datetime" if f.kind == "datetime" else "other"
                 lines += _set(f"x{i}", kind, f"f{i}", optional=not f.required)
@@ -607,8 +605,8 @@ class Record:
     @cache  # noqa: B019 -- one decoder per (struct, many), for the life of the struct
     def json_decoder(self, many: bool) -> msgspec.json.Decoder[Any]:
         twin, _ = self.twin()
-        # Strict: what msgspec accepts, the converters accept alike ("5" for an int, "null",
-        # "1e3" are left to them).
+        # Strict: what msgspec reads, the converters read alike ("5" for an int, "null",
+        # "1e3" are left to them; amounts are checked after, by the twin's fix).
         return msgspec.json.Decoder(list[twin] if many else twin)  # type: ignore[valid-type]
 
 
@@ -625,7 +623,7 @@ def _twin_field(tp: Any, what: str) -> tuple[Any, Converter | None]:
     if kind is dt.datetime or kind is dt.date:
         return typing.Union[(str, *none)], converter(plain, what)[0]
     if kind is Decimal:
-        return tp, _finite
+        return tp, _amount_or_none if optional else _amount
     item = _list_item(kind)
     if item is not None and _is_struct(item):
         twin, convert = record(item).twin()

@@ -50,7 +50,8 @@ class Shape:
     root (``<balance>1.0</balance>``).
 
     Irregular answers override ``json_records`` or ``xml_records``, which give the records
-    as plain dicts; the typed builders do the rest.
+    as plain dicts; the typed builders do the rest. ``json_records`` is consulted when the
+    typed msgspec route refuses the body, as it refuses any container but the regular one.
     """
 
     def __init__(
@@ -155,8 +156,8 @@ class ShapeDecoder(Generic[R]):
         self.shape = shape
         self.many = many
         self.record: Record = record(item)
-        self._json = self.record.json_decoder(many)
-        self._json_one = self.record.json_decoder(False) if many else None
+        self._json_one = self.record.json_decoder(False)
+        self._json_list = self.record.json_decoder(True)
         self._from_twin = self.record.twin()[1]
 
     def empty(self) -> R:
@@ -182,19 +183,19 @@ class ShapeDecoder(Generic[R]):
 
     def _fast_json(self, text: str) -> R:
         first = text.lstrip()[:1]
+        if first == "[":
+            values = self._json_list.decode(text)
+        elif first == "{":
+            values = [self._json_one.decode(text)]
+        else:
+            raise ConvertError("not a JSON array or object")
+        if self._from_twin is not None:
+            values = [self._from_twin(v) for v in values]
         if self.many:
-            if first == "{" and self._json_one is not None:
-                values = [self._json_one.decode(text)]
-            elif first == "[":
-                values = self._json.decode(text)
-            else:
-                raise ConvertError("not a JSON array or object")
-            convert = self._from_twin
-            return values if convert is None else [convert(v) for v in values]  # type: ignore[return-value]
-        if first != "{":
-            raise ConvertError("not a JSON object")  # an array of one: the tolerant route
-        value = self._json.decode(text)
-        return value if self._from_twin is None else self._from_twin(value)  # type: ignore[no-any-return]
+            return values  # type: ignore[no-any-return]
+        if len(values) != 1:  # one record may come in an array of one (jobs.get)
+            raise ConvertError("not one record")  # the field-by-field route says why
+        return values[0]  # type: ignore[no-any-return]
 
     def from_xml(self, root: etree._Element) -> R:
         return self._typed(self.shape.xml_records(root))

@@ -93,3 +93,11 @@ def test_decode_error_redacts_raw_and_url_encoded_secrets() -> None:
     error.redact(["p@ss word", "k3y", ""])
     assert "p@ss" not in str(error) and "p%40ss" not in str(error) and "k3y" not in str(error)
     assert error.excerpt == "psw=<hidden>&apikey=<hidden> <hidden>"
+
+
+def test_an_escaped_error_code_key_is_still_an_envelope() -> None:
+    from smsc_proto import AuthenticationError, Balance, HttpResponse
+
+    body = b'{"error": "bad login", "error\\u005fcode": 2}'
+    with pytest.raises(AuthenticationError):
+        Balance().decode(HttpResponse(200, {"Content-Type": "application/json"}, body))

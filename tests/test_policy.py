@@ -493,6 +493,25 @@ def test_no_piece_of_the_secret_survives_a_cut(where: str, streaming: bool) -> N
     assert [piece for piece in _pieces(PSW19) if piece in shown] == []
 
 
+@pytest.mark.parametrize(
+    ("psw", "body"),
+    [
+        # A JSON-escaped echo of the form, in the excerpt of a page that is not the answer.
+        ('pa"ssword17', '<html>form: {"psw": "pa\\"ssword17"}</html>'),
+        # A value quoted with repr, whose other quote escapes the secret's own.
+        ("s3cr'etPass", '{"balance": "\\"s3cr\'etPass"}'),
+        ("back\\slash9", '{"balance": "back\\\\slash9"}'),
+    ],
+)
+def test_escaped_spellings_of_the_secret_are_hidden(psw: str, body: str) -> None:
+    call = CallPolicy(Credentials(login="acme", psw=psw), PolicyConfig(hosts=HOSTS)).start(Balance(), 0.0)
+    content_type = "text/html" if body.startswith("<") else "application/json"
+    with pytest.raises(DecodeError) as info:
+        call.decode(HttpResponse(200, {"Content-Type": content_type}, body.encode("utf-8")))
+    shown = _everything(info.value)
+    assert [piece for piece in _pieces(psw) if piece in shown] == [], shown
+
+
 # -- configuration -----------------------------------------------------------------------------
 
 

@@ -205,3 +205,94 @@ def test_formatting_and_wire_values() -> None:
     assert wire_value(MessageStatus.DELIVERED) == "1"
     assert wire_value(["a", 2]) == "a,2"
     assert wire_value("x") == "x"
+
+
+# -- one reading of each value, whatever the route (review of Core v2) ------------------------
+
+ROW_JSON = record(Row).json_decoder(False)
+
+
+def both_routes(body: str) -> tuple[object, object]:
+    """The fmt=3 msgspec route and the field-by-field route on the same body: each result,
+    or "refused"."""
+    from smsc_proto.formats.json import parse_json
+
+    build = record(Row)
+    _, from_twin = build.twin()
+    assert from_twin is not None  # Row has dates: it decodes through a twin
+
+    def fast() -> object:
+        return from_twin(ROW_JSON.decode(body))
+
+    def slow() -> object:
+        return build.from_dict(parse_json(body))
+
+    outcomes: list[object] = []
+    for route in (fast, slow):
+        try:
+            outcomes.append(route())
+        except (ConvertError, msgspec.ValidationError):
+            outcomes.append("refused")
+    return outcomes[0], outcomes[1]
+
+
+@pytest.mark.parametrize(
+    "money",
+    ['"9999999999999999999999999999999999999999999999"', '"1E+999999999"', '"NaN"', '"-Infinity"', "1e400"],
+)
+def test_an_amount_of_absurd_size_is_refused_by_both_routes(money: str) -> None:
+    body = '{"id": 1, "status": 1, "money": ' + money + "}"
+    assert both_routes(body) == ("refused", "refused")
+
+
+def test_a_sane_amount_reads_the_same_by_both_routes() -> None:
+    fast, slow = both_routes('{"id": 1, "status": 1, "money": "123456789.50"}')
+    assert fast == slow == Row(id=1, status=MessageStatus.DELIVERED, money=Decimal("123456789.50"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["01.02.2024 10+03:00", "01.02.2024 10-03:00", "01.02.2024 10:30+03", "01.02.2024 1a:30:00"],
+)
+def test_dates_that_are_not_the_apis_are_refused_not_read_as_aware(text: str) -> None:
+    with pytest.raises(ConvertError):
+        record(Row).from_dict({"id": "1", "status": "1", "when": text})
+    with pytest.raises(ConvertError):
+        record(Row).from_parts(("id", "status", "when"))(["1", "1", text])
+
+
+@pytest.mark.parametrize("digits", ["\u0661", "1_0", "\u00b2", "5" * 41, "1e3", "+-5"])
+def test_integers_are_ascii_digits_in_every_route(digits: str) -> None:
+    with pytest.raises(ConvertError):
+        record(Row).from_dict({"id": "1", "status": "1", "count": digits})
+    with pytest.raises(ConvertError):
+        record(Row).from_parts(("id", "status", "count"))(["1", "1", digits])
+
+
+def test_signed_and_spaced_integers_read_alike_inline_and_converted() -> None:
+    row = record(Row).from_dict({"id": " 7 ", "status": " 1", "count": "-3"})
+    assert (row.id, row.status, row.count) == (7, MessageStatus.DELIVERED, -3)
+    assert record(Row).from_dict({"id": "1", "status": "1", "count": " " * 5000 + "5"}).count == 5
+
+
+def test_positional_values_lose_their_spaces_as_parsed_ones_do() -> None:
+    names = ("id", "status", "name", "money")
+    parts = [" abc ", " 1 ", " x ", " 1.5 "]
+    positional = record(Row).from_parts(names)(parts)
+    parsed = record(Row).from_dict(dict(zip(names, (p.strip() for p in parts), strict=True)))
+    assert (
+        positional == parsed == Row(id="abc", status=MessageStatus.DELIVERED, name="x", money=Decimal("1.5"))
+    )
+    named = record(Named).from_parts(("status", "name"))(["1", "  "])
+    assert named == Named(status=1, name=None)
+
+
+def test_a_numeric_literal_reads_from_text() -> None:
+    from typing import Literal
+
+    class Flagged(msgspec.Struct):
+        flag: Literal[0, 1]
+
+    assert record(Flagged).from_dict({"flag": "1"}) == Flagged(flag=1)
+    with pytest.raises(ConvertError):
+        record(Flagged).from_dict({"flag": "2"})

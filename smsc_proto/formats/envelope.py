@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from smsc_proto.formats.json import render_json
 from smsc_proto.formats.xml import render_element
+from smsc_proto.records import number_if_digits
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -55,10 +56,7 @@ def _message_id(value: Any) -> int | str | None:
         return None
     if value.__class__ is int:
         return value
-    text = str(value).strip()
-    if text.isascii() and text.isdigit() and len(text) <= 40:
-        return int(text)
-    return text or None
+    return number_if_digits(str(value).strip()) or None
 
 
 def _code(raw: Any) -> int | None:
