@@ -19,6 +19,7 @@ from smsc_proto._version import __version__
 from smsc_proto.credentials import Credentials
 from smsc_proto.errors import (
     AuthenticationError,
+    DeadlineExceeded,
     DecodeError,
     InsufficientFundsError,
     InvalidParameter,
@@ -28,6 +29,7 @@ from smsc_proto.errors import (
     OperationFailedError,
     ParameterError,
     RateLimitedError,
+    ResponseTooLarge,
     SmscError,
     SmscProtoError,
     TransportError,
@@ -39,6 +41,7 @@ from smsc_proto.registry import OPS
 if TYPE_CHECKING:
     from smsc_proto.enums import DeliveryError, MessageStatus
     from smsc_proto.file_op import FileOp
+    from smsc_proto.limits import LocalLimits, LoginLimits, login_limits
     from smsc_proto.ops.balance import Balance, BalanceResult
     from smsc_proto.ops.documents import (
         DocumentFile,
@@ -79,6 +82,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, tuple[str, ...]] = {
     "smsc_proto.enums": ("DeliveryError", "MessageStatus"),
     "smsc_proto.file_op": ("FileOp",),
+    "smsc_proto.limits": ("LocalLimits", "LoginLimits", "login_limits"),
     "smsc_proto.ops.balance": ("Balance", "BalanceResult"),
     "smsc_proto.ops.documents": (
         "DocumentFile",
@@ -129,6 +133,7 @@ __all__ = [
     "Credentials",
     "CsvRow",
     "DEFAULT_HOSTS",
+    "DeadlineExceeded",
     "DecodeError",
     "DeliveryError",
     "DocumentFile",
@@ -144,6 +149,8 @@ __all__ = [
     "InsufficientFundsError",
     "InvalidParameter",
     "InvoiceResult",
+    "LocalLimits",
+    "LoginLimits",
     "IpBlockedError",
     "Job",
     "JobCreated",
@@ -171,6 +178,7 @@ __all__ = [
     "PolicyConfig",
     "RateLimit",
     "RateLimitedError",
+    "ResponseTooLarge",
     "RateLimiter",
     "Send",
     "SendCost",
@@ -189,6 +197,7 @@ __all__ = [
     "TemplateStatus",
     "TransportError",
     "__version__",
+    "login_limits",
 ]
 
 

@@ -51,6 +51,9 @@ class ClientOptions:
         ca_certs = options.pop("ca_certs", None)
         user_agent = options.pop("user_agent", None) or USER_AGENT
         chunk_size = options.pop("chunk_size", 65536)
+        if not isinstance(user_agent, str) or not user_agent.isascii() or not user_agent.isprintable():
+            # A CR/LF would split the header; urllib3 and aiohttp would raise at call time.
+            raise ValueError(f"user_agent={user_agent!r}: must be printable ASCII on one line")
         if isinstance(hosts, str):  # tuple() would split it into characters
             raise ValueError("hosts: give a sequence of base URLs, not one string")
         unknown = sorted(set(options) - set(PolicyConfig.OPTIONS))

@@ -14,6 +14,23 @@ class Credentials:
     Credentials(apikey=<hidden>)
 
     ``psw`` may also be the lower-case MD5 hex of the password, as the API allows.
+
+    Pickling is refused (``TypeError``) rather than done without the secrets: a pickle goes
+    to disk, caches, queues and other processes, where a secret must not go, and Credentials
+    stripped of their secrets could not authenticate, so dropping them would only move the
+    failure to some later request, far from its cause. Every route of pickle, copyreg and
+    multiprocessing is closed: ``__reduce_ex__``, ``__reduce__`` and ``__getstate__`` (which
+    Python 3.11+ gives every object, returning the slots, secrets included). A copy stays in
+    the process and Credentials never change, so ``copy.copy``/``copy.deepcopy`` return the
+    same object.
+
+    >>> import copy, pickle
+    >>> pickle.dumps(Credentials(apikey="k3y"))
+    Traceback (most recent call last):
+    TypeError: Credentials cannot be pickled: its secrets must not be serialised
+    >>> creds = Credentials(apikey="k3y")
+    >>> copy.deepcopy(creds) is creds
+    True
     """
 
     __slots__ = ("_apikey", "_login", "_psw")
@@ -75,6 +92,21 @@ class Credentials:
     def __hash__(self) -> int:
         return hash((self._login, self._psw, self._apikey))
 
+    # -- no secret leaves by serialisation (see the class docstring) -------------------------
+
+    _REFUSED = "Credentials cannot be pickled: its secrets must not be serialised"
+
+    def __reduce_ex__(self, protocol: object) -> str | tuple[object, ...]:
+        raise TypeError(self._REFUSED)
+
     def __reduce__(self) -> str | tuple[object, ...]:
-        # Pickling would copy secrets into caches and queues unnoticed.
-        raise TypeError("Credentials cannot be pickled")
+        raise TypeError(self._REFUSED)
+
+    def __getstate__(self) -> object:
+        raise TypeError(self._REFUSED)
+
+    def __copy__(self) -> Credentials:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Credentials:
+        return self

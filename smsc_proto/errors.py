@@ -11,14 +11,24 @@ import).
 codec (layouts, JSON, XML, conversions). The decode pipeline turns it, and nothing else,
 into a ``DecodeError``; a ``TypeError`` or ``KeyError`` from the codec itself is a bug and
 propagates.
+
+Every error that quotes a server's answer (a ``DecodeError`` excerpt or reason, an
+``SmscError`` description, a ``TransportError`` reason) first has credential parameters
+scrubbed from it by name (``scrub_credentials``): the codec knows no secret, yet a page that
+echoes the request form must not show one, not even the start of one cut by the excerpt.
+The transports redact the exact secrets afterwards (``redact``), as a second layer.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import cache
+from typing import AnyStr, Generic
 
 __all__ = [
     "AuthenticationError",
+    "DeadlineExceeded",
     "DecodeError",
     "InsufficientFundsError",
     "InvalidParameter",
@@ -29,10 +39,12 @@ __all__ = [
     "OperationFailedError",
     "ParameterError",
     "RateLimitedError",
+    "ResponseTooLarge",
     "SmscError",
     "SmscProtoError",
     "TransportError",
     "excerpt",
+    "scrub_credentials",
 ]
 
 _EXCERPT_LIMIT = 120
@@ -78,10 +90,12 @@ class SmscError(SmscProtoError):
         message_id: int | str | None = None,
     ) -> None:
         self.code = code
-        self.description = description
+        # The server may echo the request form in its description.
+        self.description = scrub_credentials(description)
         self.op = op
-        # send.php errors 3, 6, 7, 8 carry the id of the message they concern.
-        self.message_id = message_id
+        # send.php errors 3, 6, 7, 8 carry the id of the message they concern (as sent: a
+        # text id is the server's too).
+        self.message_id = scrub_credentials(message_id) if isinstance(message_id, str) else message_id
         super().__init__(self._text())
 
     def _text(self) -> str:
@@ -153,7 +167,8 @@ class DecodeError(SmscProtoError):
 
     def __init__(self, op: str, reason: str, body: bytes | str = b"") -> None:
         self.op = op
-        self.reason = reason
+        # A reason may quote a value of the body; the excerpt is scrubbed before it is cut.
+        self.reason = scrub_credentials(reason)
         self.excerpt = excerpt(body)
         super().__init__(self._text())
 
@@ -176,16 +191,31 @@ class TransportError(SmscProtoError):
 
     def __init__(self, op: str, reason: str, *, sent: bool | None = None) -> None:
         self.op = op
-        self.reason = reason
+        # An HTTP library's message may quote what the server sent (a bad status line).
+        self.reason = scrub_credentials(reason)
         # None: unknown whether the request reached the server.
         self.sent = sent
-        super().__init__(f"{op}: {reason}")
+        super().__init__(f"{op}: {self.reason}")
+
+
+class DeadlineExceeded(TransportError):
+    """The call's ``total_timeout`` passed (attempts, waits, reads and decoding together);
+    ``sent`` says whether the request may have reached the server."""
+
+
+class ResponseTooLarge(TransportError):
+    """The answer is larger than ``max_body_size``; it was not read further. The server did
+    answer (``sent`` is True): an op that creates or sends may have done so."""
 
 
 def excerpt(body: bytes | str) -> str:
-    """A short printable start of a body; never long enough to carry a whole record."""
+    """A short printable start of a body, credential parameters scrubbed (before the cut,
+    so that no start of a secret is left); never long enough to carry a whole record."""
     if isinstance(body, bytes):
-        body = body[: _EXCERPT_LIMIT * 4].decode("utf-8", "replace")
+        # 4 bytes per character at most: enough bytes for the characters shown.
+        body = _scrubbed_head(body, _EXCERPT_LIMIT * 4)[: _EXCERPT_LIMIT * 4].decode("utf-8", "replace")
+    else:
+        body = _scrubbed_head(body, _EXCERPT_LIMIT)
     body = body[:_EXCERPT_LIMIT]
     return "".join(ch if ch.isprintable() else "\\x%02x" % (ord(ch) & 0xFF) for ch in body)
 
@@ -235,3 +265,130 @@ def _cut_short(text: str, secret: str) -> str:
                 text = text[: end - size] + _HIDDEN + text[end:]
                 break
     return text
+
+
+# -- credential parameters, scrubbed by name ---------------------------------------------------
+#
+# Names whose values are secrets: the API's ``psw`` and ``apikey``, and the password spellings
+# a proxy, a framework or a debug page may echo (``password``, ``passwd``, ``pass``, ``pwd``,
+# ``api_key`` also as PHP reads ``api.key``/``api key``). ``login`` is not secret: it stays, so
+# that an excerpt still says whose request it was. Names match in any case and as whole names
+# (``bypass=`` or ``password_hint=`` are other parameters); escaped names (``ps\u0077``) are
+# left to the exact-secret layer. Every pattern below reads each position a bounded number
+# of times: bounded heads, possessive values that run to the end of a text cut inside them.
+#
+# The names after their first letter (``p``: pass, passwd, password, pwd, psw; ``a``: apikey,
+# api_key): a scan then fails at the first letter of most positions.
+_P_TAIL = r"(?:ass(?:w(?:or)?d)?|wd|sw)"
+_A_TAIL = r"pi[_. ]?key"
+# Before a key's first letter: no letter, digit or ``_`` (a whole name), or a %XX escape (a
+# form encoded twice); looked at once the first letter matched, which is cheaper.
+_WORD_START = r"(?:(?<![0-9A-Za-z_].)|(?<=%[0-9A-Fa-f]{2}.))"
+# An element so named (``<psw>``, ``<psw type="x">``): its value is its text.
+_TAG_HEAD = r"<(?:p" + _P_TAIL + r"|a" + _A_TAIL + r")(?:[ \t\r\n][^<>]{0,200})?>"
+# A key: the name, a PHP array suffix (``[]``, ``[0]``, ``%5B%5D``), a closing quote or
+# bracket (JSON and repr ``"psw":``, print_r ``[psw] =>``, var_dump ``["psw"]=>``, escaped
+# once or more ``\"psw\":``, ``\\"psw\\":``), then the separator: ``=``, ``%3D``, ``:``,
+# ``=>`` (var_dump puts the value on the next line), or the ``value=`` of an HTML input.
+_KEY_HEAD = (
+    r"(?:p" + _WORD_START + _P_TAIL + r"|a" + _WORD_START + _A_TAIL + r")"
+    r"(?:\[[^\]\r\n]{0,32}\]|%5B[^&%\s]{0,32}%5D)?(?:\\{0,4}[\"'])?\]?[ \t]{0,16}"
+    r"(?:=>[ \t]{0,16}(?:\r?\n[ \t]{0,16})?|(?:=|:|%3D|value[ \t]{0,16}=)[ \t]{0,16})"
+)
+# Longer than any head above: a value is looked for only where a head starts.
+_HEAD_MAX = 256
+# Values are never empty (an empty value hides nothing, and ``<hidden>`` is then left as it
+# is: scrubbing twice changes nothing). Quoted: up to the closing quote (kept), escapes
+# skipped; a quote before a letter or digit does not close (``"a\\"b"``: JSON quoted in a
+# repr doubles the backslashes, and the count of escape levels is not known). Element text:
+# up to the next tag, CDATA sections included. Unquoted: up to the end of the line or an
+# ``&`` that starts the next ``name=`` pair (``&amp;x=`` too); any other ``&`` is the value's
+# own (a decoded echo of ``a&=b``, an entity of ``a&lt;b``). Over-hiding the rest of a line
+# is the price of a raw echo, where a password may hold spaces or quotes.
+_TEXT_VALUE = r"(?:[^<]++|<!\[CDATA\[(?:[^\]]++|\](?!\]>))*+(?:\]\]>)?)++"
+_DQ_VALUE = r"(?:[^\"\\]++|\\[\s\S]?|\"(?=[0-9A-Za-z]))++"
+_SQ_VALUE = r"(?:[^'\\]++|\\[\s\S]?|'(?=[0-9A-Za-z]))++"
+_BARE_VALUE = r"(?:[^&\r\n]++|&(?![^&=\r\n]{1,64}=))++"
+# Five groups (head, tag, dq, sq, value): ``split`` hands them out in this order.
+_FULL = (
+    r"(?P<head>(?>(?P<tag>" + _TAG_HEAD + r")|" + _KEY_HEAD + r"(?>(?P<dq>\")|(?P<sq>')|)))"
+    r"(?P<value>(?(tag)"
+    + _TEXT_VALUE
+    + r"|(?(dq)"
+    + _DQ_VALUE
+    + r"|(?(sq)"
+    + _SQ_VALUE
+    + r"|"
+    + _BARE_VALUE
+    + r"))))"
+)
+
+
+class _Scrubber(Generic[AnyStr]):
+    """The patterns for one string type (bodies come as bytes or text)."""
+
+    __slots__ = ("empty", "full", "head", "hidden")
+
+    def __init__(self, head: AnyStr, full: AnyStr, hidden: AnyStr, empty: AnyStr) -> None:
+        flags = re.ASCII | re.IGNORECASE  # ASCII: no long s for "s", no Kelvin sign for "k"
+        self.head: re.Pattern[AnyStr] = re.compile(head, flags)
+        self.full: re.Pattern[AnyStr] = re.compile(full, flags)
+        self.hidden: AnyStr = hidden
+        self.empty: AnyStr = empty
+
+
+@cache
+def _scrubbers() -> tuple[_Scrubber[str], _Scrubber[bytes]]:
+    head = f"{_TAG_HEAD}|{_KEY_HEAD}"
+    return (
+        _Scrubber(head, _FULL, _HIDDEN, ""),
+        _Scrubber(head.encode(), _FULL.encode(), _HIDDEN.encode(), b""),
+    )
+
+
+def _scrubber(text: AnyStr) -> _Scrubber[AnyStr]:
+    text_scrubber, bytes_scrubber = _scrubbers()
+    return bytes_scrubber if isinstance(text, bytes) else text_scrubber
+
+
+def scrub_credentials(text: AnyStr) -> AnyStr:
+    """``text`` with the value of every credential parameter replaced by ``<hidden>``,
+    whatever the spelling: a form (``psw=..&``, URL-encoded, ``psw[]=``), JSON or a repr
+    (``"psw": ".."``), XML (``<psw>..</psw>``), ``key = value`` text, PHP dumps. Needs no
+    knowledge of the secret; linear in ``text``."""
+    scrubber = _scrubber(text)
+    parts = scrubber.full.split(text)
+    count = len(parts) // 6
+    if not count:
+        return text
+    # [before, head, tag, dq, sq, value, before, ...]: keep the heads, hide the values.
+    parts[2::6] = parts[3::6] = parts[4::6] = [scrubber.empty] * count
+    parts[5::6] = [scrubber.hidden] * count
+    return scrubber.empty.join(parts)
+
+
+def _scrubbed_head(text: AnyStr, size: int) -> AnyStr:
+    """The start of ``scrub_credentials(text)``, ``size`` long at least (or all of it), read
+    from no more of ``text`` than that start needs: an excerpt of a 64 MiB body does not
+    scrub it whole. Same text by construction: the values are found from their heads, and
+    only heads that start before the excerpt is full can change it."""
+    scrubber = _scrubber(text)
+    out: list[AnyStr] = []
+    length = 0
+    done = 0  # text[:done] is in ``out``
+    at = 0  # where the next head may start
+    while length < size:
+        cutoff = done + size - length  # copied as it is, text up to here fills the excerpt
+        head = scrubber.head.search(text, at, cutoff + _HEAD_MAX)
+        if head is None or head.start() >= cutoff:
+            out.append(text[done:cutoff])
+            break
+        found = scrubber.full.match(text, head.start())
+        if found is None:  # a head with an empty value: nothing to hide there
+            at = head.start() + 1
+            continue
+        piece = text[done : found.start("value")]
+        out += (piece, scrubber.hidden)
+        length += len(piece) + len(scrubber.hidden)
+        done = at = found.end()
+    return scrubber.empty.join(out)

@@ -11,6 +11,7 @@ A transport needs nothing else: ``op.request(credentials)`` -> I/O -> ``op.decod
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -41,11 +42,15 @@ __all__ = [
     "COMMON_ERRORS",
     "CONTENT_TYPES",
     "OK_SHAPE",
+    "INT_MAX",
+    "INT_MIN",
     "REGISTRY",
     "ErrorTable",
     "Fmt",
     "OkResult",
     "Op",
+    "check_text",
+    "php_name",
     "split_list",
 ]
 
@@ -69,7 +74,8 @@ CONTENT_TYPES = {
 }
 
 # Wire parameters the codec owns: `extra` may not set them (a second `psw` would override the
-# credentials and show in reprs; a `charset` would misdescribe the UTF-8 body).
+# credentials and show in reprs; a `charset` would misdescribe the UTF-8 body). Matched
+# against the name PHP reads (see `php_name`).
 _RESERVED = {
     "login": "credentials go in Credentials, never in extra",
     "psw": "credentials go in Credentials, never in extra",
@@ -78,6 +84,22 @@ _RESERVED = {
     "charset": "requests are always UTF-8 (charset=utf-8)",
 }
 _NOT_PARAMS = frozenset({"fmt", "extra"})
+
+# The API's integers are signed 32-bit (message ids 1..2147483647, common.md); a larger one
+# is never meant, and str() of a huge int is slow or refused (sys.set_int_max_str_digits).
+INT_MIN, INT_MAX = -2_147_483_648, 2_147_483_647
+# An amount of sane size (as records.py reads them): str() of Decimal("1E+999999999") is
+# a billion characters.
+_MAX_DIGITS = 40
+# What no form value may hold: a lone surrogate (no UTF-8 form: the request body could not
+# be encoded), NUL (C strings end there) and the other C0 controls and DEL. Fields listed in
+# an op's `line_breaks` may hold tabs and line breaks (message texts); nothing else may.
+_NOT_TEXT = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+_NOT_MULTILINE_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+# path -> {command flag: op id} of every op class: `extra` may not set another command's flag
+# (`del=1` would turn a status query into a deletion).
+_COMMANDS: dict[str, dict[str, str]] = {}
 
 # op id -> the op class fixtures and the CLI build it with (the first class declaring it).
 REGISTRY: dict[str, type[Op[Any]]] = {}
@@ -99,7 +121,18 @@ class _Field:
     hashable); ``exact``: the value classes that need no conversion (a str for a str field);
     ``ids``: ``int | str`` values, whose digit strings become the number they spell."""
 
-    __slots__ = ("date_kind", "exact", "ids", "is_list", "name", "param", "required", "target", "wire")
+    __slots__ = (
+        "date_kind",
+        "exact",
+        "ids",
+        "is_list",
+        "name",
+        "nullable",
+        "param",
+        "required",
+        "target",
+        "wire",
+    )
 
     def __init__(self, f: msgspec.structs.FieldInfo) -> None:
         union = typing.get_origin(f.type) is typing.Union or isinstance(f.type, types.UnionType)
@@ -109,6 +142,7 @@ class _Field:
         self.wire = f.encode_name
         self.param = f.name not in _NOT_PARAMS
         self.required = f.required
+        self.nullable = union and type(None) in typing.get_args(f.type)
         self.is_list = bool(items)
         self.target: Any = tuple[items[0], ...] if items else f.type  # type: ignore[valid-type]
         single = typing.get_args(items[0]) if items else tuple(members)
@@ -131,7 +165,14 @@ class Op(
 
     ``fmt`` is the answer format asked for (3, JSON, by default: the richest and the one
     every shape documents). ``extra`` carries wire parameters this SDK does not model yet;
-    they are sent as given.
+    they are sent as given. It may not set, in any spelling PHP reads as the same name
+    (``PSW``, ``psw[]``, ``after.id``), the credentials, ``fmt``, ``charset``, a field of the
+    op or the command flag of any op of the same endpoint (``del`` on status.php).
+
+    Construction checks every value and raises ``InvalidParameter`` (field, value, reason):
+    text must have a UTF-8 form and hold no NUL or other control character (tabs and line
+    breaks only in the fields ``line_breaks`` names), ints must fit the API's 32-bit range,
+    amounts must be finite; ``validate`` adds the op's own rules (spec ranges, phones).
 
     A subclass declares, as class attributes: ``op_id`` (the catalogue's name), ``path``,
     ``command`` (the flag sent as ``<command>=1``), ``shape``, ``errors`` (its own code
@@ -150,6 +191,8 @@ class Op(
     idempotent: ClassVar[bool] = True
     rate_limit: ClassVar[RateLimit | None] = None
     shape: ClassVar[Shape] = OK_SHAPE
+    # Wire names of text parameters that may hold line breaks and tabs (message texts).
+    line_breaks: ClassVar[frozenset[str]] = frozenset()
     # R, read from the class's ``Op[R]`` base.
     result_type: ClassVar[Any]
 
@@ -161,23 +204,83 @@ class Op(
         op_id = cls.__dict__.get("op_id")
         if op_id is not None:
             REGISTRY.setdefault(op_id, cls)
+        path, command = getattr(cls, "path", None), cls.command
+        if path is not None and command is not None:
+            _COMMANDS.setdefault(path, {}).setdefault(command, getattr(cls, "op_id", command))
 
     # -- construction ------------------------------------------------------------------------
 
     def __post_init__(self) -> None:
         for f in _fields(type(self)):
             value = getattr(self, f.name)
-            if value is None or value.__class__ in f.exact:
+            if value is None:
+                if not f.nullable:  # `phone: str` given None: validate() would trip on it
+                    raise self.invalid(f.wire, None, "is required")
                 continue
-            converted = self._converted(f, value)
-            if converted is not value:
-                msgspec.structs.force_setattr(self, f.name, converted)
-        for name in self.extra or ():
-            if name in _RESERVED:
-                raise self.invalid("extra", name, _RESERVED[name])
+            if value.__class__ not in f.exact:
+                converted = self._converted(f, value)
+                if converted is not value:
+                    msgspec.structs.force_setattr(self, f.name, converted)
+                    value = converted
+            self._check_value(f.wire, value)
+        if self.extra:
+            self._check_extra(self.extra)
         self.validate()
 
+    def _check_value(self, field: str, value: Any) -> None:
+        """What the type alone lets through: text the form cannot carry, an integer beyond
+        the API's, a NaN, an infinite or an absurd amount. Linear in the value."""
+        cls = value.__class__
+        if cls is str:
+            check_text(self, field, value, line_breaks=field in self.line_breaks)
+        elif cls is int:
+            if not INT_MIN <= value <= INT_MAX:
+                raise self.invalid(
+                    field, _digits(value), f"is outside the API's integer range {INT_MIN}..{INT_MAX}"
+                )
+        elif cls is Decimal:
+            if not value.is_finite():
+                raise self.invalid(field, value, "must be a finite number (not NaN or infinity)")
+            if not -_MAX_DIGITS < value.adjusted() < _MAX_DIGITS:
+                raise self.invalid(
+                    field, value, f"has more than {_MAX_DIGITS} digits before or after the point"
+                )
+        elif cls is tuple:
+            for item in value:
+                self._check_value(field, item)
+
+    def _check_extra(self, extra: Mapping[str, str]) -> None:
+        """``extra`` sets names nothing else sets: not the credentials, ``fmt`` or ``charset``,
+        not a field of this op, not a command flag of its endpoint; as PHP reads the name."""
+        modelled = {f.wire: f.name for f in _fields(type(self)) if f.param}
+        commands = _COMMANDS.get(getattr(self, "path", ""), {})
+        for name, value in extra.items():
+            check_text(self, "extra", name)
+            read = php_name(name)
+            if not read:
+                raise self.invalid("extra", name, "is not a parameter name (PHP ignores it)")
+            seen = "" if read == name else f" (the server reads {name!r} as {read!r})"
+            if read in _RESERVED:
+                raise self.invalid("extra", name, _RESERVED[read] + seen)
+            if read in modelled:
+                raise self.invalid(
+                    "extra", name, f"is a parameter of {self.op_id}: set its field {modelled[read]}{seen}"
+                )
+            if read in commands:
+                raise self.invalid(
+                    "extra",
+                    name,
+                    f"is the command flag of {commands[read]} on {self.path}: build that op instead{seen}",
+                )
+            # Values of parameters the SDK does not know: any text a form can carry.
+            check_text(self, "extra", value, line_breaks=True, key=name)
+
     def _converted(self, f: _Field, value: Any) -> Any:
+        # Ints beyond the API's first: msgspec and repr() would call str() on them, which
+        # refuses more than 4300 digits (ValueError) and is quadratic below that.
+        for item in value if value.__class__ in (list, tuple) else (value,):
+            if item.__class__ is int:
+                self._check_value(f.wire, item)
         if f.is_list and isinstance(value, (str, int)):
             value = split_list(value)
         try:
@@ -186,9 +289,11 @@ class Op(
                 value = parse_datetime(value) if f.date_kind is dt.datetime else parse_date(value)
             converted = msgspec.convert(value, f.target, strict=False)
         except ConvertError as exc:
-            raise self.invalid(f.wire, value, str(exc)) from None
+            raise self.invalid(f.wire, _shown(value), str(exc)) from None
         except msgspec.ValidationError as exc:
-            raise self.invalid(f.wire, value, str(exc).split(" - at ")[0]) from None
+            raise self.invalid(f.wire, _shown(value), str(exc).split(" - at ")[0]) from None
+        except ValueError:  # msgspec's str() of a huge int nested deeper
+            raise self.invalid(f.wire, _shown(value), f"is not a valid {f.wire} value") from None
         if f.ids:
             return tuple(map(number_if_digits, converted)) if f.is_list else number_if_digits(converted)
         return converted
@@ -215,10 +320,19 @@ class Op(
             value = int(given) if isinstance(given, bool) else given  # JSON true/false for 0/1
             if name in names:
                 fields[names[name]] = value
-            elif name == "charset" and str(value).lower().replace("_", "-") in ("utf-8", "utf8"):
+            elif (
+                name == "charset"
+                and isinstance(value, str)
+                and value.lower().replace("_", "-") in ("utf-8", "utf8")
+            ):
                 continue  # what every request says anyway
-            elif name != cls.command:  # the op's own command flag is implied
-                extra[name] = wire_value(value)
+            elif name != cls.command and value is not None:  # the command flag is implied; None is absent
+                try:
+                    extra[name] = wire_value(value)
+                except ValueError:  # str() of a huge int
+                    raise InvalidParameter(
+                        cls.op_id, "extra", name, "has a value too large to send"
+                    ) from None
         if fmt is not None:
             fields["fmt"] = fmt
         if extra:
@@ -290,6 +404,54 @@ class Op(
         fmt = self.fmt if fmt is None else fmt
         body = render_error(fmt, ApiError(code, description, message_id))
         return HttpResponse(200, {"Content-Type": CONTENT_TYPES[fmt]}, body.encode("utf-8"))
+
+
+def php_name(name: str) -> str:
+    """The parameter name PHP reads for the form field ``name``, lower-cased: surrounding
+    whitespace stripped, a ``[...]`` suffix dropped (``psw[]`` is ``$_REQUEST['psw']``, as an
+    array), an unclosed ``[`` and every ``.`` or space read as ``_`` (main/php_variables.c).
+
+    >>> [php_name(n) for n in ("PSW", " psw[] ", "psw[x]", "api.key", "api key", "a[b")]
+    ['psw', 'psw', 'psw', 'api_key', 'api_key', 'a_b']
+    """
+    text = name.strip()
+    cut = text.find("[")
+    if cut >= 0:
+        text = text[:cut].strip() if "]" in text[cut:] else text[:cut] + "_" + text[cut + 1 :]
+    return text.replace(".", "_").replace(" ", "_").lower()
+
+
+def check_text(op: Op[Any], field: str, value: str, *, line_breaks: bool = False, key: str = "") -> None:
+    """Refuse text a form field cannot carry (see ``_NOT_TEXT``); ``key`` names the ``extra``
+    entry whose value it is. The error shows the bad character and a little around it."""
+    bad = (_NOT_MULTILINE_TEXT if line_breaks else _NOT_TEXT).search(value)
+    if bad is None:
+        return
+    at = bad.start()
+    char = bad.group()
+    if "\ud800" <= char <= "\udfff":
+        what = f"a lone surrogate U+{ord(char):04X}, which has no UTF-8 form"
+    elif char == "\x00":
+        what = "a NUL character"
+    else:
+        what = f"the control character U+{ord(char):04X}"
+    where = f"the value of {key!r}" if key else "it"
+    shown = value if len(value) <= 40 else value[max(0, at - 16) : at + 16]
+    raise op.invalid(field, shown, f"{where} holds {what} at index {at}")
+
+
+def _shown(value: Any) -> Any:
+    """``value``, or a stand-in when its repr() fails (a huge int inside)."""
+    try:
+        repr(value)
+    except ValueError:
+        return f"<{type(value).__name__} too large to show>"
+    return value
+
+
+def _digits(value: int) -> str:
+    """A huge int shown without str(), which is quadratic in its digits."""
+    return str(value) if -(10**20) < value < 10**20 else f"<{value.bit_length()}-bit integer>"
 
 
 def split_list(value: str | int) -> tuple[str, ...]:

@@ -5,18 +5,20 @@ A transport's loop is its I/O calls around three questions (h11 style)::
     call = policy.start(op, now)            # may refuse locally: RateLimitedError
     attempt = call.first
     while True:
-        sleep(attempt.delay)
+        sleep(attempt.delay)                # within the deadline; take a slot of the login
         try:
-            response = <send attempt.request to attempt.url>
-        except <I/O error> as exc:
-            failure, reason = <classify exc>
-        else:
-            retry = call.answered(response.status)
+            response = <send attempt.request to attempt.url, reads bounded by call.deadline>
+            retry = call.answered(response.status, now)
             if retry is None:
+                body = <read at most call.max_body, or raise call.too_large(...)>
                 return call.decode(<the whole response>)   # or call.stream_decoder(head)
-            attempt = retry
-            continue
-        attempt = call.failed(failure, reason)  # raises TransportError when it gives up
+        except <I/O error> as exc:
+            retry = call.failed(<classify exc>, reason, now)  # raises TransportError when it gives up
+        attempt = retry
+
+Every call has a deadline (``total_timeout`` after its start): attempts, waits and reads
+end by it, and past it ``failed``, ``answered`` and ``remaining`` raise
+``DeadlineExceeded``.
 
 Rules: an op that sends or creates (``idempotent = False``) is retried only when the
 request provably never left (connection refused, DNS, TLS handshake, connect timeout),
@@ -34,11 +36,18 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from smsc_proto.credentials import Credentials
-from smsc_proto.errors import RateLimitedError, SmscProtoError, TransportError
+from smsc_proto.errors import (
+    DeadlineExceeded,
+    RateLimitedError,
+    ResponseTooLarge,
+    SmscProtoError,
+    TransportError,
+)
 from smsc_proto.http import HttpRequest, HttpResponse
+from smsc_proto.limits import MAX_IN_FLIGHT, LoginLimits, login_limits
 from smsc_proto.op import Op
 from smsc_proto.ratelimit import RateLimiter
-from smsc_proto.streaming import StreamDecoder
+from smsc_proto.streaming import MAX_BUFFERED_BYTES, StreamDecoder
 
 __all__ = [
     "DEFAULT_HOSTS",
@@ -54,8 +63,6 @@ R = TypeVar("R")
 
 # The main host first, then its documented backup.
 DEFAULT_HOSTS = ("https://smsc.ru", "https://www2.smsc.ru")
-# The API refuses a 15th simultaneous connection per login; stay clearly below it.
-MAX_IN_FLIGHT = 10
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 
@@ -71,7 +78,12 @@ def _check_host(host: str) -> str:
 class PolicyConfig:
     """``hosts``: base URLs, the main one first, then backups. ``max_attempts``: tries per
     call across hosts. ``backoff``: first wait before a retry, doubled each time up to
-    ``max_backoff``. ``rate_limits``: refuse locally what the API would refuse with error 9."""
+    ``max_backoff``. ``rate_limits``: refuse locally what the API would refuse with error 9.
+    ``total_timeout``: the most one call may take, every attempt, wait and read included
+    (for ``stream``: until the answer's headers, then between two records).
+    ``max_body_size``: the largest answer ``call`` reads (``stream`` reads any size, each
+    record bounded). ``max_in_flight``: this client's own cap; every client of a login
+    shares the API's 14 in this process."""
 
     __slots__ = (
         "backoff",
@@ -79,9 +91,11 @@ class PolicyConfig:
         "hosts",
         "max_attempts",
         "max_backoff",
+        "max_body_size",
         "max_in_flight",
         "rate_limits",
         "read_timeout",
+        "total_timeout",
     )
     OPTIONS = (
         "max_attempts",
@@ -89,6 +103,8 @@ class PolicyConfig:
         "max_backoff",
         "connect_timeout",
         "read_timeout",
+        "total_timeout",
+        "max_body_size",
         "rate_limits",
         "max_in_flight",
     )
@@ -102,6 +118,8 @@ class PolicyConfig:
         max_backoff: float = 8.0,
         connect_timeout: float = 10.0,
         read_timeout: float = 60.0,
+        total_timeout: float = 120.0,
+        max_body_size: int = MAX_BUFFERED_BYTES,
         rate_limits: bool = True,
         max_in_flight: int = MAX_IN_FLIGHT,
     ) -> None:
@@ -114,15 +132,24 @@ class PolicyConfig:
             raise ValueError(f"max_attempts={max_attempts}: must be at least 1")
         if backoff < 0 or max_backoff < 0:
             raise ValueError("backoff and max_backoff must not be negative")
-        if connect_timeout <= 0 or read_timeout <= 0:
-            raise ValueError("timeouts must be positive")
-        if not 1 <= max_in_flight < 15:
-            raise ValueError(f"max_in_flight={max_in_flight}: must be 1..14 (the API allows 14)")
+        for name, value in (
+            ("connect_timeout", connect_timeout),
+            ("read_timeout", read_timeout),
+            ("total_timeout", total_timeout),
+        ):
+            if not 0 < value < float("inf"):  # NaN fails this too
+                raise ValueError(f"{name}={value!r}: timeouts must be positive and finite")
+        if max_body_size < 1:
+            raise ValueError(f"max_body_size={max_body_size}: must be at least 1")
+        if not 1 <= max_in_flight <= MAX_IN_FLIGHT:
+            raise ValueError(f"max_in_flight={max_in_flight}: must be 1..{MAX_IN_FLIGHT} (the API allows 14)")
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
+        self.total_timeout = total_timeout
+        self.max_body_size = max_body_size
         self.rate_limits = rate_limits
         self.max_in_flight = max_in_flight
 
@@ -165,7 +192,8 @@ class Attempt:
 
 
 class Call(Generic[R]):
-    """One call of ``op``: which attempt, which host next, and the decoding of the answer."""
+    """One call of ``op`` started at ``now``: which attempt, which host next, the deadline,
+    and the decoding of the answer."""
 
     def __init__(
         self,
@@ -173,6 +201,7 @@ class Call(Generic[R]):
         request: HttpRequest,
         config: PolicyConfig,
         *,
+        now: float,
         secrets: tuple[str, ...],
         refund: Callable[[], None] | None = None,
     ) -> None:
@@ -181,28 +210,76 @@ class Call(Generic[R]):
         self.config = config
         self.attempts = 0
         self.reasons: list[str] = []
+        # The request may have reached a server / a server did answer.
         self.reached_server = False
+        self.answered_once = False
+        self.deadline = now + config.total_timeout
         self._secrets = secrets
         # Hands back the rate-limit slot this call took, should the request never leave.
         self._refund = refund
-        self.first = self._attempt(0.0)
+        self.first = self._attempt(0.0, now)
 
-    def _attempt(self, delay: float) -> Attempt:
+    @property
+    def max_body(self) -> int:
+        """The most bytes ``call`` reads of an answer."""
+        return self.config.max_body_size
+
+    def remaining(self, now: float) -> float:
+        """Seconds left before the deadline; past it, raises ``DeadlineExceeded``."""
+        left = self.deadline - now
+        if left <= 0:
+            raise self.expired()
+        return left
+
+    def extend(self, now: float) -> None:
+        """A stream yielded a record: the next one has a whole ``total_timeout`` again."""
+        self.deadline = now + self.config.total_timeout
+
+    def too_large(self, size: int | None) -> ResponseTooLarge:
+        """The error for an answer over ``max_body_size`` (``size``: its Content-Length)."""
+        told = "" if size is None else f" ({size} bytes announced)"
+        return ResponseTooLarge(
+            self.op.op_id, f"the answer is larger than max_body_size={self.max_body} bytes{told}", sent=True
+        )
+
+    def cut_short(self, reason: str, now: float) -> TransportError:
+        """The error for a streamed body whose reading failed after it was accepted (items
+        may have been given out: no attempt takes the stream up again)."""
+        self.remaining(now)  # past the deadline, that is the error
+        return TransportError(self.op.op_id, f"reading the body failed: {reason}", sent=True)
+
+    def expired(self) -> DeadlineExceeded:
+        """The error for a call whose deadline passed (``sent`` as far as is known)."""
+        if not self.reached_server and self._refund is not None:
+            self._refund()
+            self._refund = None
+        sent = True if self.answered_once else (None if self.reached_server else False)
+        tried = f"; {'; '.join(self.reasons)}" if self.reasons else ""
+        reason = (
+            f"total_timeout={self.config.total_timeout:g} s passed after {self.attempts} attempt(s){tried}"
+        )
+        return DeadlineExceeded(self.op.op_id, reason, sent=sent)
+
+    def _attempt(self, delay: float, now: float) -> Attempt:
+        left = self.remaining(now)
+        if delay >= left:
+            raise self.expired()  # the wait alone would outlast the call
         config = self.config
         host = config.hosts[self.attempts % len(config.hosts)]
         self.attempts += 1
+        budget = left - delay
         return Attempt(
             host + self.request.path,
             self.request,
             number=self.attempts,
             delay=delay,
-            connect_timeout=config.connect_timeout,
-            read_timeout=config.read_timeout,
+            connect_timeout=min(config.connect_timeout, budget),
+            read_timeout=min(config.read_timeout, budget),
         )
 
-    def _retry(self) -> Attempt:
+    def _retry(self, now: float) -> Attempt:
         delay = min(self.config.backoff * 2 ** (self.attempts - 1), self.config.max_backoff)
-        return self._attempt(delay)
+        return self._attempt(delay, now)
 
     def _can_retry(self) -> bool:
         return self.attempts < self.config.max_attempts
@@ -214,29 +291,32 @@ class Call(Generic[R]):
         limit = self.op.rate_limit
         return self.op.idempotent and (limit is None or limit.count > 1)
 
-    def answered(self, status: int) -> Attempt | None:
-        """The server answered ``status``: None to decode this response, or (repeatable
-        ops, transient statuses, attempts left) the next attempt, on the next host."""
-        self.reached_server = True
+    def answered(self, status: int, now: float) -> Attempt | None:
+        """The server answered ``status``: None to read and decode this response, or
+        (repeatable ops, transient statuses, attempts and time left) the next attempt, on
+        the next host."""
+        self.reached_server = self.answered_once = True
         if status in _RETRY_STATUSES and self._may_repeat() and self._can_retry():
             self.reasons.append(f"HTTP {status}")
-            return self._retry()
+            return self._retry(now)
         return None
 
-    def failed(self, failure: Failure, reason: str) -> Attempt:
-        """The exchange failed before a status was read: the next attempt, or raise
-        ``TransportError`` (``sent`` False when the request provably never left)."""
+    def failed(self, failure: Failure, reason: str, now: float) -> Attempt:
+        """The exchange failed (before the status, or while reading the body): the next
+        attempt, or raise ``TransportError`` (``sent`` False when the request provably never
+        left) or ``DeadlineExceeded``."""
         self.reasons.append(reason)
         if failure is Failure.MAYBE_SENT:
             self.reached_server = True
+        self.remaining(now)
         safe = failure is Failure.NOT_SENT or self._may_repeat()
         if safe and self._can_retry():
-            return self._retry()
+            return self._retry(now)
         if not self.reached_server and self._refund is not None:
             self._refund()  # it never left: the API did not count it either
         tried = "; ".join(self.reasons)
         note = "" if safe else " (not retried: the request may have reached the server)"
-        sent = False if failure is Failure.NOT_SENT else None
+        sent = True if self.answered_once else (False if not self.reached_server else None)
         raise TransportError(self.op.op_id, f"{self.attempts} attempt(s) failed: {tried}{note}", sent=sent)
 
     def decode(self, response: HttpResponse) -> R:
@@ -275,26 +355,28 @@ class _Redacting:
 
 
 class CallPolicy:
-    """Per-client policy: configuration plus the memory of recent requests for rate limits.
+    """Per-client policy: configuration, and the limits of the login (by default the ones
+    every client of it shares in this process: ``limits.login_limits``). Thread-safe."""
 
-    Not thread-safe by itself; a threaded transport serialises ``start``.
-    """
-
-    def __init__(self, credentials: Credentials, config: PolicyConfig | None = None) -> None:
+    def __init__(
+        self, credentials: Credentials, config: PolicyConfig | None = None, limits: LoginLimits | None = None
+    ) -> None:
         self.credentials = credentials
         self.config = config or PolicyConfig()
-        self.limiter = RateLimiter()
+        # Windows and slots of the login, shared with its other clients.
+        self.limits = login_limits(credentials) if limits is None else limits
         self._secrets = credentials.secrets()
 
     def start(self, op: Op[R], now: float) -> Call[R]:
         """Begin a call at monotonic time ``now``; refuses (RateLimitedError, code 9, with
         ``retry_after``) a request that would exceed the op's documented limit."""
         request = op.request(self.credentials)
+        request.body  # noqa: B018 -- encoded before a rate-limit slot is taken: a refused body never takes one
         limit = op.rate_limit if self.config.rate_limits else None
         refund = None
         if limit is not None:
             key = RateLimiter.key(op.op_id, limit, request.fields)
-            wait = self.limiter.acquire(key, limit, now)
+            wait = self.limits.acquire(key, limit, now)
             if wait > 0:
                 kind = "identical " if limit.identical else ""
                 raise RateLimitedError(
@@ -304,5 +386,5 @@ class CallPolicy:
                     op.op_id,
                     retry_after=wait,
                 )
-            refund = partial(self.limiter.release, key, now)
-        return Call(op, request, self.config, secrets=self._secrets, refund=refund)
+            refund = partial(self.limits.release, key, now)
+        return Call(op, request, self.config, now=now, secrets=self._secrets, refund=refund)

@@ -703,8 +703,8 @@ def _strategy(t: mi.Type, name: str, rules: _TextRules, *, nested: bool) -> st.S
             return st.from_regex(rules.regex[name], fullmatch=True, alphabet=_SAFE + " -").filter(_plain)
         return _text(rules.extra.get(name, "") if not nested else "")
     if isinstance(t, (mi.BytesType, mi.ByteArrayType)):
-        # The bytes a result carries are a document: a PDF file, whose magic the decoder checks.
-        return st.binary(max_size=64).map(lambda b: PDF_MAGIC + b)
+        # The bytes a result carries are a document: a whole PDF file, as the decoder checks.
+        return st.binary(max_size=64).map(lambda b: PDF_MAGIC + b + b"\n%%EOF\n")
     if isinstance(t, mi.LiteralType):
         return st.sampled_from(t.values)
     if isinstance(t, mi.EnumType):

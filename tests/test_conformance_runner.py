@@ -285,7 +285,7 @@ def test_a_secret_in_an_error_is_caught(tmp_path: Path, monkeypatch: pytest.Monk
     (secret,) = credentials.secrets()
 
     def leak(self: Balance, response: smsc_proto.HttpResponse) -> None:
-        raise smsc_proto.DecodeError("balance", f"cannot parse, psw={secret}")
+        raise smsc_proto.DecodeError("balance", f"cannot parse {secret}")
 
     monkeypatch.setattr(Balance, "decode", leak)
     write_fixture(tmp_path, "case.json", balance_fixture(expect={"decode_error": True}))

@@ -1,3 +1,4 @@
+import copy
 import pickle
 
 import pytest
@@ -48,9 +49,38 @@ def test_repr_and_str_hide_secrets() -> None:
             assert "<hidden>" in text
 
 
-def test_cannot_be_pickled() -> None:
+BOTH = [Credentials(login="acme", psw="hunter2-pass"), Credentials(apikey="KEY-hunter2")]
+
+
+@pytest.mark.parametrize("creds", BOTH, ids=["psw", "apikey"])
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_cannot_be_pickled(creds: Credentials, protocol: int) -> None:
+    # Refused, not pickled without the secrets: see the Credentials docstring.
+    with pytest.raises(TypeError, match="cannot be pickled") as info:
+        pickle.dumps(creds, protocol=protocol)
+    assert "hunter2" not in str(info.value)
+    # Nor inside something else: a queue item, a cached object.
     with pytest.raises(TypeError, match="cannot be pickled"):
-        pickle.dumps(Credentials(login="acme", psw="hunter2"))
+        pickle.dumps({"job": [1, creds]}, protocol=protocol)
+
+
+@pytest.mark.parametrize("creds", BOTH, ids=["psw", "apikey"])
+def test_no_state_hook_gives_the_secrets(creds: Credentials) -> None:
+    # Python 3.11+ gives every object a __getstate__ returning its slots: secrets included.
+    for hook in (creds.__getstate__, creds.__reduce__, lambda: creds.__reduce_ex__(2)):
+        with pytest.raises(TypeError, match="cannot be pickled") as info:
+            hook()
+        assert "hunter2" not in str(info.value)
+
+
+@pytest.mark.parametrize("creds", BOTH, ids=["psw", "apikey"])
+def test_copies_are_the_same_object(creds: Credentials) -> None:
+    # Immutable and in-process: copying shares it, and serialises nothing.
+    assert copy.copy(creds) is creds
+    assert copy.deepcopy(creds) is creds
+    holder = copy.deepcopy({"creds": [creds]})
+    assert holder["creds"][0] is creds
+    assert creds.form_fields() == copy.copy(creds).form_fields()
 
 
 def test_equality_and_secrets() -> None:

@@ -45,8 +45,14 @@ from smsc_proto import (
     SmscProtoError,
 )
 from smsc_proto.formats.disposition import filename_from_disposition
-from smsc_proto.formats.multipart import Part, boundary_of, parse_multipart, render_multipart
-from smsc_proto.formats.pdf import looks_like_pdf, pdf_start
+from smsc_proto.formats.multipart import (
+    MAX_MULTIPART_BYTES,
+    Part,
+    boundary_of,
+    parse_multipart,
+    render_multipart,
+)
+from smsc_proto.formats.pdf import is_whole_pdf, looks_like_pdf, pdf_start
 from smsc_proto.op import Fmt
 
 PDF = minimal_pdf("Invoice 4511")
@@ -304,6 +310,124 @@ def test_decode_error_excerpt_is_short_and_carries_no_whole_file() -> None:
     assert "x" * 200 not in str(info.value)
 
 
+# -- whole PDFs only: %PDF- ... %%EOF, then blanks ---------------------------------------------
+
+# A second revision appended to PDF (an incremental update): the file then has two %%EOF.
+UPDATE = (
+    b"6 0 obj\n<< /Type /Annot /Subtype /Text /Rect [0 0 1 1] >>\nendobj\n"
+    b"xref\n6 1\n0000000000 00000 n \ntrailer\n<< /Size 7 /Root 1 0 R /Prev 9 >>\nstartxref\n9\n%%EOF\n"
+)
+UPDATED = PDF + UPDATE
+
+WHOLE_PDFS = {
+    "plain": PDF,
+    "crlf-after-eof": PDF[:-1] + b"\r\n",
+    "nothing-after-eof": PDF[:-1],
+    "blanks-after-eof": PDF + b" \r\n\t\r\n",
+    "incremental-update": UPDATED,
+    # Cut right after the first revision's %%EOF: an older revision, whole in itself.
+    "first-revision-of-an-update": UPDATED[: len(PDF)],
+}
+CUT_PDFS = {
+    "cut-inside-eof": PDF[:-3],
+    "cut-in-half": PDF[: len(PDF) // 2],
+    "header-only": PDF[:9],
+    "junk-after-eof": PDF + b"<html>proxy footer</html>",
+    "nul-after-eof": PDF + b"\x00",
+    "eof-not-on-its-own-line": PDF[:-6] + b"x %%EOF\n",
+    "update-cut-short": UPDATED[:-12],
+    "update-cut-after-its-xref": UPDATED[: UPDATED.rindex(b"trailer")],
+}
+
+
+@pytest.mark.parametrize("pdf", list(WHOLE_PDFS.values()), ids=list(WHOLE_PDFS))
+def test_whole_pdfs_are_accepted_with_their_trailing_blanks(pdf: bytes) -> None:
+    assert is_whole_pdf(pdf)
+    for op in (GET_ACCOUNT, GET_ACT):
+        assert op.decode(_response(pdf, PDF_TYPE)).pdf == pdf
+    assert ADD.decode(_response(invoice_body(pdf=pdf), multipart_type())).pdf == pdf
+
+
+@pytest.mark.parametrize("pdf", list(CUT_PDFS.values()), ids=list(CUT_PDFS))
+@pytest.mark.parametrize("op", [GET_ACCOUNT, GET_ACT])
+def test_a_bare_pdf_cut_short_or_followed_by_junk_is_a_decode_error(op: Any, pdf: bytes) -> None:
+    assert not is_whole_pdf(pdf)
+    with pytest.raises(DecodeError, match="not whole") as info:
+        op.decode(_response(pdf, PDF_TYPE))
+    assert info.value.op == op.op_id
+    # The stream decoder buffers the file and decodes it whole: the same answer.
+    decoder = op.stream_decoder(HttpResponse(200, {"Content-Type": PDF_TYPE}))
+    decoder.feed(pdf)
+    with pytest.raises(DecodeError, match="not whole"):
+        decoder.close()
+
+
+@pytest.mark.parametrize("pdf", list(CUT_PDFS.values()), ids=list(CUT_PDFS))
+def test_an_invoice_whose_pdf_part_is_not_whole_is_a_decode_error(pdf: bytes) -> None:
+    with pytest.raises(DecodeError, match="not a whole PDF"):
+        ADD.decode(_response(invoice_body(pdf=pdf), multipart_type()))
+
+
+def _with_line(pdf: bytes, at: int, line: bytes) -> bytes:
+    """``pdf`` with ``line`` inserted as a line of its own before byte ``at``."""
+    return pdf[:at] + b"\r\n" + line + b"\r\n" + pdf[at:]
+
+
+@pytest.mark.parametrize(
+    "pdf",
+    [
+        # The boundary's delimiter inside the PDF: the part ends there, the rest is no part.
+        _with_line(PDF, 300, b"--" + BOUNDARY.encode()),
+        # Its closing delimiter: the part ends there, the rest of the PDF lies after the end.
+        _with_line(PDF, 300, b"--" + BOUNDARY.encode() + b"--"),
+        # Closing delimiter right after the first revision's %%EOF: what is left of the part
+        # is a whole (older) PDF; the update lies after the end of the multipart body.
+        PDF[:-1] + b"\r\n--" + BOUNDARY.encode() + b"--\r\n" + UPDATE,
+        # The delimiter run on by other bytes is no boundary line, and no content either.
+        _with_line(PDF, 300, b"--" + BOUNDARY.encode() + b"-x"),
+    ],
+    ids=["delimiter", "closing-delimiter", "closing-after-first-eof", "delimiter-run-on"],
+)
+def test_a_boundary_line_inside_the_pdf_part_is_a_decode_error_not_a_shorter_pdf(pdf: bytes) -> None:
+    # Before: parts were taken as cut, and the invoice came out with the PDF cut short.
+    with pytest.raises(DecodeError):
+        ADD.decode(_response(invoice_body(pdf=pdf), multipart_type()))
+
+
+def test_boundary_like_lines_that_are_not_the_delimiter_stay_in_the_pdf() -> None:
+    pdf = _with_line(_with_line(PDF, 300, b"--" + BOUNDARY[:-3].encode()), 200, b"--other-boundary--")
+    assert is_whole_pdf(pdf)
+    assert ADD.decode(_response(invoice_body(pdf=pdf), multipart_type())).pdf == pdf
+
+
+def test_an_answer_over_the_multipart_cap_is_refused_before_any_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_scan(*args: object) -> None:
+        raise AssertionError("the body was scanned")
+
+    import smsc_proto.ops.documents as documents
+
+    monkeypatch.setattr(documents, "boundary_from_body", no_scan)
+    monkeypatch.setattr(documents, "pdf_start", no_scan)
+    body = b"\r\n" * (MAX_MULTIPART_BYTES // 2 + 1)
+    with pytest.raises(DecodeError, match=f"larger than {MAX_MULTIPART_BYTES} bytes"):
+        ADD.decode(_response(body, "application/octet-stream"))
+
+
+def test_is_whole_pdf_reads_trailing_blanks_without_copying_the_file() -> None:
+    import tracemalloc
+
+    pdf = PDF + b"\r\n" * (4 << 20)
+    blanks = b"%PDF-" + b" " * (8 << 20)
+    tracemalloc.start()
+    try:
+        assert is_whole_pdf(pdf)
+        assert not is_whole_pdf(blanks)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20
+
+
 # -- file ops: no record shape; render writes the file, decode reads it back --------------------
 
 
@@ -473,6 +597,25 @@ def test_pdf_magic() -> None:
     assert not looks_like_pdf(b"")
 
 
+def test_is_whole_pdf() -> None:
+    assert is_whole_pdf(PDF) and is_whole_pdf(b"\r\n" + PDF, 2)
+    assert not is_whole_pdf(b"\r\n" + PDF)  # ``start`` is where %PDF- is
+    assert is_whole_pdf(b"%PDF-1.7\n%%EOF")
+    assert not is_whole_pdf(b"%PDF-%%EOF")  # the marker is not the header's own bytes
+    assert not is_whole_pdf(b"%%EOF\n%%EOF")
+    assert not is_whole_pdf(b"")
+
+
+def test_pdf_start_skips_megabytes_of_blanks_at_c_speed() -> None:
+    import time
+
+    body = b"\r\n" * (8 << 20) + PDF
+    began = time.perf_counter()
+    assert pdf_start(body) == 16 << 20
+    assert pdf_start(b" " * (16 << 20)) is None
+    assert time.perf_counter() - began < 0.5
+
+
 def test_importing_the_codec_does_not_load_the_multipart_package() -> None:
     code = "import smsc_proto, sys; print('multipart' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -534,3 +677,4 @@ def test_any_body_gives_a_result_or_a_typed_error(
         pytest.fail(f"unexpected {type(exc).__name__}: {exc}")
     assert isinstance(result, (InvoiceResult, DocumentFile))
     assert result.pdf.startswith(b"%PDF-")
+    assert is_whole_pdf(result.pdf)

@@ -92,7 +92,7 @@ def test_decode_error_redacts_raw_and_url_encoded_secrets() -> None:
     error = DecodeError("send", "not JSON", "psw=p%40ss+word&apikey=k3y p@ss word")
     error.redact(["p@ss word", "k3y", ""])
     assert "p@ss" not in str(error) and "p%40ss" not in str(error) and "k3y" not in str(error)
-    assert error.excerpt == "psw=<hidden>&apikey=<hidden> <hidden>"
+    assert error.excerpt == "psw=<hidden>&apikey=<hidden>"
 
 
 def test_an_escaped_error_code_key_is_still_an_envelope() -> None:

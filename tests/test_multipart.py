@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import tracemalloc
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
@@ -130,3 +132,67 @@ def test_render_then_parse_round_trips(boundary: str, contents: list[bytes]) -> 
 def test_arbitrary_bytes_raise_only_format_error(body: bytes, boundary: str) -> None:
     with contextlib.suppress(MultipartFormatError):
         parse_multipart(body, boundary)
+
+
+# -- the end of the body: a blank epilogue where the answer is one file ------------------------
+
+
+def test_blank_epilogue_refuses_data_after_the_closing_delimiter() -> None:
+    body = _body()
+    assert len(parse_multipart(body + b"\r\n \t\r\n", "XyZ", blank_epilogue=True)) == 2
+    assert len(parse_multipart(body + b"epilogue", "XyZ")) == 2  # RFC 2046: ignored by default
+    with pytest.raises(MultipartFormatError, match="after the closing boundary"):
+        parse_multipart(body + b"epilogue", "XyZ", blank_epilogue=True)
+
+
+def test_a_closing_delimiter_inside_a_part_leaves_the_rest_after_the_end() -> None:
+    # The part is cut at the line; what followed it lies after the end of the body.
+    inner = PDF[:20] + b"\r\n--XyZ--\r\n" + PDF[20:]
+    body = render_multipart([Part((), b"{}"), Part((("Content-Type", "application/pdf"),), inner)], "XyZ")
+    head, cut = parse_multipart(body, "XyZ")
+    assert (head.content, cut.content) == (b"{}", PDF[:20])
+    with pytest.raises(MultipartFormatError, match="after the closing boundary"):
+        parse_multipart(body, "XyZ", blank_epilogue=True)
+
+
+# -- size cap and copies -----------------------------------------------------------------------
+
+
+def test_a_body_over_the_cap_is_refused_before_any_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    import smsc_proto.formats.multipart as module
+
+    def no_work(*args: object) -> None:
+        raise AssertionError("the body was parsed")
+
+    monkeypatch.setattr(module, "_parser_class", no_work)
+    monkeypatch.setattr(module, "_check_epilogue", no_work)
+    body = b"-" * (module.MAX_MULTIPART_BYTES + 1)
+    with pytest.raises(MultipartFormatError, match="larger than"):
+        parse_multipart(body, "XyZ", blank_epilogue=True)
+
+
+def _peak(work: Callable[[], object]) -> int:
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_parsing_copies_each_part_once_and_nothing_else() -> None:
+    size = 16 << 20
+    big = PDF[:-6] + b"x" * size + PDF[-6:]
+    body = render_multipart([Part((), b"{}"), Part((("Content-Type", "application/pdf"),), big)], "XyZ")
+    parts: list[Part] = []
+    peak = _peak(lambda: parts.extend(parse_multipart(body, "XyZ", blank_epilogue=True)))
+    assert parts[1].content == big
+    # One copy of the big part (its content), no copy of the body or of the chunks joined.
+    assert size < peak < size + (1 << 20)
+
+
+def test_finding_the_boundary_in_the_body_copies_nothing() -> None:
+    body = b"\r\n" + _body("abc123") + b" " * (16 << 20)
+    peak = _peak(lambda: boundary_from_body(body))
+    assert boundary_from_body(body) == "abc123"
+    assert peak < 1 << 20

@@ -23,6 +23,7 @@ from smsc_proto import (
     HttpResponse,
     InvalidParameter,
     JobsGet,
+    LocalLimits,
     Op,
     PolicyConfig,
     RateLimit,
@@ -41,8 +42,9 @@ JSON = {"Content-Type": "application/json; charset=utf-8"}
 
 
 def policy(**options: Any) -> CallPolicy:
+    """A policy with limits of its own: each call of these tests counts apart."""
     options.setdefault("hosts", HOSTS)
-    return CallPolicy(CREDS, PolicyConfig(**options))
+    return CallPolicy(CREDS, PolicyConfig(**options), LocalLimits())
 
 
 def send() -> Send:
@@ -67,7 +69,7 @@ def test_first_attempt_goes_to_the_main_host() -> None:
 
 def test_connect_failure_fails_over_to_backup_even_for_send() -> None:
     call = policy(backoff=0.25).start(send(), 0.0)
-    retry = call.failed(Failure.NOT_SENT, "connection refused")
+    retry = call.failed(Failure.NOT_SENT, "connection refused", 0.0)
     assert isinstance(retry, Attempt)
     assert retry.delay == 0.25
     assert retry.number == 2
@@ -78,7 +80,7 @@ def test_connect_failure_fails_over_to_backup_even_for_send() -> None:
 def test_send_is_not_retried_after_it_may_have_left() -> None:
     call = policy().start(send(), 0.0)
     with pytest.raises(TransportError) as info:
-        call.failed(Failure.MAYBE_SENT, "read timeout")
+        call.failed(Failure.MAYBE_SENT, "read timeout", 0.0)
     assert info.value.sent is None
     assert info.value.op == "send"
     assert "not retried" in str(info.value)
@@ -87,40 +89,40 @@ def test_send_is_not_retried_after_it_may_have_left() -> None:
 
 def test_send_5xx_is_final() -> None:
     call = policy().start(send(), 0.0)
-    assert call.answered(503) is None
+    assert call.answered(503, 0.0) is None
 
 
 def test_idempotent_op_retries_read_timeouts_and_5xx_with_backoff_then_gives_up() -> None:
     call = policy(max_attempts=3, backoff=1.0, max_backoff=1.5).start(Balance(), 0.0)
-    first = call.answered(502)
+    first = call.answered(502, 0.0)
     assert first is not None and first.delay == 1.0 and first.number == 2
     assert first.url.startswith("http://127.0.0.1:8002")
-    second = call.failed(Failure.MAYBE_SENT, "read timeout")
+    second = call.failed(Failure.MAYBE_SENT, "read timeout", 0.0)
     assert second.delay == 1.5  # capped
     assert second.url.startswith(HOSTS[0])  # round robin back to main
     with pytest.raises(TransportError) as info:
-        call.failed(Failure.MAYBE_SENT, "read timeout")
+        call.failed(Failure.MAYBE_SENT, "read timeout", 0.0)
     assert "3 attempt(s) failed: HTTP 502; read timeout; read timeout" in str(info.value)
-    assert info.value.sent is None
+    assert info.value.sent is True  # the 502 says the request arrived
     assert "not retried" not in str(info.value)
 
 
 def test_after_last_attempt_a_5xx_is_decoded() -> None:
     call = policy(max_attempts=1).start(Balance(), 0.0)
-    assert call.answered(500) is None
+    assert call.answered(500, 0.0) is None
 
 
 @pytest.mark.parametrize("status", [200, 204, 302, 400, 403, 404, 501])
 def test_final_statuses_are_accepted(status: int) -> None:
     call = policy().start(Balance(), 0.0)
-    assert call.answered(status) is None
+    assert call.answered(status, 0.0) is None
     assert call.attempts == 1
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
 def test_transient_statuses_are_retried_for_an_idempotent_op(status: int) -> None:
     call = policy().start(Balance(), 0.0)
-    retry = call.answered(status)
+    retry = call.answered(status, 0.0)
     assert retry is not None and retry.number == 2
     assert call.reasons == [f"HTTP {status}"]
 
@@ -142,15 +144,15 @@ def _run(call: Call[Any], step: Any) -> list[Attempt]:
 
 
 def _not_sent(call: Call[Any]) -> Attempt:
-    return call.failed(Failure.NOT_SENT, "refused")
+    return call.failed(Failure.NOT_SENT, "refused", 0.0)
 
 
 def _maybe_sent(call: Call[Any]) -> Attempt:
-    return call.failed(Failure.MAYBE_SENT, "read timeout")
+    return call.failed(Failure.MAYBE_SENT, "read timeout", 0.0)
 
 
 def _bad_gateway(call: Call[Any]) -> Attempt:
-    retry = call.answered(502)
+    retry = call.answered(502, 0.0)
     if retry is None:  # accepted: stop here, as a transport would decode it
         raise TransportError("test", "accepted")
     return retry
@@ -184,21 +186,21 @@ def test_one_host_gets_every_attempt() -> None:
 
 def test_timeouts_come_from_the_config() -> None:
     call = policy(connect_timeout=1.5, read_timeout=7.0).start(Balance(), 0.0)
-    retry = call.failed(Failure.NOT_SENT, "refused")
+    retry = call.failed(Failure.NOT_SENT, "refused", 0.0)
     for attempt in (call.first, retry):
         assert (attempt.connect_timeout, attempt.read_timeout) == (1.5, 7.0)
 
 
 def test_giving_up_lists_every_reason_in_order() -> None:
     call = policy(max_attempts=4).start(Balance(), 0.0)
-    assert call.failed(Failure.NOT_SENT, "refused") is not None
-    assert call.answered(503) is not None
-    assert call.failed(Failure.MAYBE_SENT, "reset") is not None
+    assert call.failed(Failure.NOT_SENT, "refused", 0.0) is not None
+    assert call.answered(503, 0.0) is not None
+    assert call.failed(Failure.MAYBE_SENT, "reset", 0.0) is not None
     with pytest.raises(TransportError) as info:
-        call.failed(Failure.NOT_SENT, "refused again")
+        call.failed(Failure.NOT_SENT, "refused again", 0.0)
     assert str(info.value) == "balance: 4 attempt(s) failed: refused; HTTP 503; reset; refused again"
-    # The last failure never left, but an earlier attempt reached the server.
-    assert info.value.sent is False
+    # The last failure never left, but an earlier attempt reached the server (its 503).
+    assert info.value.sent is True
     assert call.reached_server
 
 
@@ -264,24 +266,24 @@ def test_what_may_have_reached_the_server_is_repeated_only_when_safe(op_id: str)
 def test_non_idempotent_op_is_never_retried_once_it_may_have_left(op_id: str) -> None:
     # Even after retries of a request that never left, a maybe-sent attempt is the last.
     call = policy(max_attempts=5).start(_sample(op_id), 0.0)
-    assert call.failed(Failure.NOT_SENT, "refused").number == 2
-    assert call.failed(Failure.NOT_SENT, "refused").number == 3
+    assert call.failed(Failure.NOT_SENT, "refused", 0.0).number == 2
+    assert call.failed(Failure.NOT_SENT, "refused", 0.0).number == 3
     with pytest.raises(TransportError) as info:
-        call.failed(Failure.MAYBE_SENT, "reset")
+        call.failed(Failure.MAYBE_SENT, "reset", 0.0)
     assert info.value.sent is None
     assert "not retried" in str(info.value)
     assert call.attempts == 3
     # A 5xx is an answer: it is decoded, not repeated.
-    assert policy(max_attempts=5).start(_sample(op_id), 0.0).answered(503) is None
+    assert policy(max_attempts=5).start(_sample(op_id), 0.0).answered(503, 0.0) is None
 
 
 def test_ops_limited_to_one_identical_request_are_not_repeated_once_sent() -> None:
     ops: tuple[Op[Any], ...] = (JobsGet(id=5), StatusBatch(phone=["79991234567", "79997654321"], id=[1, 2]))
     for op in ops:
-        assert policy().start(op, 0.0).answered(503) is None  # a repeat would only earn error 9
+        assert policy().start(op, 0.0).answered(503, 0.0) is None  # a repeat would only earn error 9
         with pytest.raises(TransportError):
-            policy().start(op, 0.0).failed(Failure.MAYBE_SENT, "read timeout")
-        assert policy().start(op, 0.0).failed(Failure.NOT_SENT, "refused").number == 2  # never arrived
+            policy().start(op, 0.0).failed(Failure.MAYBE_SENT, "read timeout", 0.0)
+        assert policy().start(op, 0.0).failed(Failure.NOT_SENT, "refused", 0.0).number == 2  # never arrived
 
 
 # -- rate limits and refunds -------------------------------------------------------------------
@@ -308,11 +310,11 @@ def test_rate_limits_can_be_turned_off() -> None:
 def test_a_request_that_never_left_gives_its_rate_limit_slot_back() -> None:
     p = policy(max_attempts=2)
     call = p.start(send(), 0.0)
-    assert call.failed(Failure.NOT_SENT, "connection refused").number == 2
+    assert call.failed(Failure.NOT_SENT, "connection refused", 0.0).number == 2
     with pytest.raises(RateLimitedError):
         p.start(send(), 1.0)  # still retrying: the slot is still taken
     with pytest.raises(TransportError) as info:
-        call.failed(Failure.NOT_SENT, "connection refused")
+        call.failed(Failure.NOT_SENT, "connection refused", 0.0)
     assert info.value.sent is False
     p.start(send(), 5.0)  # the same message again: the API never saw the first one
 
@@ -321,7 +323,7 @@ def test_a_request_that_may_have_left_keeps_its_slot() -> None:
     p = policy()
     call = p.start(send(), 0.0)
     with pytest.raises(TransportError):
-        call.failed(Failure.MAYBE_SENT, "read timeout")
+        call.failed(Failure.MAYBE_SENT, "read timeout", 0.0)
     with pytest.raises(RateLimitedError):
         p.start(send(), 5.0)
 
@@ -329,9 +331,9 @@ def test_a_request_that_may_have_left_keeps_its_slot() -> None:
 def test_a_request_that_never_left_the_last_time_but_did_before_keeps_its_slot() -> None:
     p = policy(max_attempts=3)
     call = p.start(send(), 0.0)
-    call.failed(Failure.NOT_SENT, "refused")
+    call.failed(Failure.NOT_SENT, "refused", 0.0)
     with pytest.raises(TransportError):
-        call.failed(Failure.MAYBE_SENT, "reset")  # may have arrived: never repeated
+        call.failed(Failure.MAYBE_SENT, "reset", 0.0)  # may have arrived: never repeated
     with pytest.raises(RateLimitedError):
         p.start(send(), 5.0)
 
@@ -345,9 +347,9 @@ class _TwiceAMinute(Balance, frozen=True, kw_only=True):
 def test_an_answered_attempt_keeps_the_slot_even_if_a_later_one_never_left() -> None:
     p = policy(max_attempts=2)
     call = p.start(_TwiceAMinute(), 0.0)
-    assert call.answered(503) is not None  # the server saw it
+    assert call.answered(503, 0.0) is not None  # the server saw it
     with pytest.raises(TransportError):
-        call.failed(Failure.NOT_SENT, "refused")
+        call.failed(Failure.NOT_SENT, "refused", 0.0)
     p.start(_TwiceAMinute(), 1.0)
     with pytest.raises(RateLimitedError):
         p.start(_TwiceAMinute(), 2.0)  # the answered call still counts
@@ -357,7 +359,7 @@ def test_refund_gives_back_exactly_one_slot() -> None:
     p = policy(max_attempts=1)
     call = p.start(_TwiceAMinute(), 0.0)
     with pytest.raises(TransportError):
-        call.failed(Failure.NOT_SENT, "refused")
+        call.failed(Failure.NOT_SENT, "refused", 0.0)
     p.start(_TwiceAMinute(), 1.0)
     p.start(_TwiceAMinute(), 2.0)
     with pytest.raises(RateLimitedError):
@@ -367,7 +369,7 @@ def test_refund_gives_back_exactly_one_slot() -> None:
 def test_refund_without_rate_limits_is_harmless() -> None:
     p = policy(max_attempts=1, rate_limits=False)
     with pytest.raises(TransportError) as info:
-        p.start(send(), 0.0).failed(Failure.NOT_SENT, "refused")
+        p.start(send(), 0.0).failed(Failure.NOT_SENT, "refused", 0.0)
     assert info.value.sent is False
 
 
@@ -390,9 +392,10 @@ def test_call_decode_returns_the_typed_result() -> None:
 @pytest.mark.parametrize(
     ("body", "error"),
     [
-        (f'{{"error": "bad login=acme&psw={PSW}", "error_code": 2}}', AuthenticationError),
-        (f"<html>proxy error: login=acme&psw={PSW}", DecodeError),
-        (f'{{"balance": "login=acme&psw={PSW}"}}', DecodeError),
+        # The secret with no name before it: only the call, which knows it, can hide it.
+        (f'{{"error": "bad password {PSW}", "error_code": 2}}', AuthenticationError),
+        (f"<html>proxy error: {PSW}", DecodeError),
+        (f'{{"balance": "{PSW}"}}', DecodeError),
     ],
 )
 def test_call_decode_scrubs_the_secret_from_errors(body: str, error: type[SmscProtoError]) -> None:
@@ -549,8 +552,10 @@ def test_policy_config_is_a_plain_class_with_its_options_listed() -> None:
         "max_backoff": 8.0,
         "connect_timeout": 10.0,
         "read_timeout": 60.0,
+        "total_timeout": 120.0,
+        "max_body_size": 64 * 1024 * 1024,
         "rate_limits": True,
-        "max_in_flight": 10,
+        "max_in_flight": 14,
     }
     assert set(PolicyConfig.OPTIONS) == set(defaults)
     assert {name: getattr(config, name) for name in PolicyConfig.OPTIONS} == defaults
@@ -560,8 +565,10 @@ def test_policy_config_is_a_plain_class_with_its_options_listed() -> None:
         "max_backoff": 2.0,
         "connect_timeout": 1.0,
         "read_timeout": 2.0,
+        "total_timeout": 30.0,
+        "max_body_size": 1024,
         "rate_limits": False,
-        "max_in_flight": 14,
+        "max_in_flight": 7,
     }
     custom = PolicyConfig(hosts=("https://example.com/",), **given)
     assert {name: getattr(custom, name) for name in PolicyConfig.OPTIONS} == given

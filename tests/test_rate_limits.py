@@ -163,13 +163,16 @@ def test_rate_limits_can_be_turned_off(op_id: str, params: dict[str, Any], limit
     assert all(call.request.path == op.path for call in calls)
 
 
-def test_limits_are_kept_per_client() -> None:
+def test_limits_are_shared_by_the_clients_of_a_login() -> None:
+    from smsc_proto import Credentials, LocalLimits
+
     op = _op("documents.get_act", {"user": "client1", "num": "A-118"})
     first, second = CallPolicy(CREDS), CallPolicy(CREDS)
     first.start(op, now=0.0)
-    second.start(op, now=0.0)
     with pytest.raises(RateLimitedError):
-        first.start(op, now=1.0)
+        second.start(op, now=1.0)  # the API counts per login: so does the policy
+    CallPolicy(Credentials(login="another", psw="x")).start(op, now=1.0)  # another login's own
+    CallPolicy(CREDS, limits=LocalLimits()).start(op, now=1.0)  # limits given apart
 
 
 def test_a_refused_call_never_reaches_the_server() -> None:

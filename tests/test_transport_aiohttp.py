@@ -304,7 +304,7 @@ async def test_transport_errors_chain_no_library_exception(tmp_path: Path) -> No
         errors.append(timeout.value)
     for streaming in (False, True):
         with Server(Reply(MULTI_BODY + " " * 100, reset_after=10)) as server:
-            async with client(server.url) as c:
+            async with client(server.url, rate_limits=False) as c:  # one mass status a minute per login
                 with pytest.raises(TransportError) as reset:
                     await (collect(c, MULTI) if streaming else c.call(MULTI))
         errors.append(reset.value)

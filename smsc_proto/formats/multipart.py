@@ -32,6 +32,9 @@ MAX_MULTIPART_BYTES = 64 * 1024 * 1024
 MAX_PARTS = 16
 # RFC 2046 boundary characters (bchars), 1..70 of them, not ending in a space.
 _BOUNDARY = re.compile(r"[0-9A-Za-z'()+_,\-./:=? ]{0,69}[0-9A-Za-z'()+_,\-./:=?]")
+# Skipped in C and possessively, without a copy of the body (``lstrip`` would make one).
+_LEADING_EOLS = re.compile(rb"[\r\n]*+")
+_NOT_BLANK = re.compile(rb"[^ \t\r\n]")
 
 
 class MultipartFormatError(Malformed):
@@ -87,10 +90,12 @@ def boundary_of(content_type: str | None) -> str | None:
 def boundary_from_body(body: bytes) -> str | None:
     """The boundary a body opens with (``--<boundary>`` CRLF) and closes with
     (``--<boundary>--``): for a multipart answer sent without a multipart Content-Type."""
-    head = body.lstrip(b"\r\n")
-    if not head.startswith(b"--"):
+    eols = _LEADING_EOLS.match(body)
+    start = eols.end() if eols is not None else 0  # always a match, maybe empty
+    if not body.startswith(b"--", start):
         return None
-    line = head[2 : head.find(b"\r\n")] if b"\r\n" in head[:200] else b""
+    eol = body.find(b"\r\n", start, start + 200)
+    line = body[start + 2 : eol] if eol >= 0 else b""
     try:
         candidate = line.decode("ascii").rstrip(" ")
     except UnicodeDecodeError:
@@ -102,16 +107,26 @@ def boundary_from_body(body: bytes) -> str | None:
     return candidate
 
 
-def parse_multipart(body: bytes, boundary: str) -> list[Part]:
+def parse_multipart(body: bytes, boundary: str, *, blank_epilogue: bool = False) -> list[Part]:
     """The parts of ``body``; MultipartFormatError when it is not multipart for
-    ``boundary`` (missing or wrong boundary, truncated, bare LF line ends)."""
+    ``boundary`` (missing or wrong boundary, truncated, bare LF line ends), or larger than
+    ``MAX_MULTIPART_BYTES`` (refused before any other work).
+
+    ``blank_epilogue``: refuse anything but blanks after the closing delimiter. RFC 2046
+    lets a reader ignore an epilogue, but in an answer its server writes in one go, data
+    there is the rest of a part that held the closing boundary line, cut short by it.
+
+    The body is parsed in one push: the parser does not copy it, and each part's content
+    is one slice of it (joining a single chunk returns that chunk)."""
     if len(body) > MAX_MULTIPART_BYTES:
         raise MultipartFormatError(f"multipart body larger than {MAX_MULTIPART_BYTES} bytes")
+    if blank_epilogue:
+        _check_epilogue(body, boundary)
     import multipart
 
     parts: list[Part] = []
     headers: tuple[tuple[str, str], ...] = ()
-    chunks: list[bytes] = []
+    chunks: list[bytes | bytearray] = []
     try:
         parser = _parser_class()(
             boundary,
@@ -124,7 +139,7 @@ def parse_multipart(body: bytes, boundary: str) -> list[Part]:
                     parts.append(Part(headers, b"".join(chunks)))
                     chunks = []
                 elif isinstance(event, (bytes, bytearray)):
-                    chunks.append(bytes(event))
+                    chunks.append(event)  # a slice of the body: no second copy
                 else:
                     headers = tuple((str(k), str(v)) for k, v in event.headerlist)
     except multipart.MultipartError as exc:
@@ -132,6 +147,18 @@ def parse_multipart(body: bytes, boundary: str) -> list[Part]:
     if not parts:
         raise MultipartFormatError("multipart body without parts")
     return parts
+
+
+def _check_epilogue(body: bytes, boundary: str) -> None:
+    """MultipartFormatError when something but blanks follows the closing delimiter: the
+    first ``CRLF--boundary--``, where the parser stops (it reads past one only as a header
+    line named ``--boundary--``, which nothing but a forged body holds: refusing it is fine)."""
+    close = b"\r\n--" + boundary.encode("utf-8") + b"--"
+    at = body.find(close)
+    if at >= 0 and _NOT_BLANK.search(body, at + len(close)) is not None:
+        raise MultipartFormatError(
+            "data after the closing boundary (a part holding a boundary line was cut short there)"
+        )
 
 
 def _events(parser: Any, body: bytes) -> Iterator[Any]:

@@ -6,10 +6,15 @@ the new invoice's id and amount, then the invoice PDF), the two others a bare PD
 are the usual envelope (JSON when ``fmt=3``, the default here). These are file ops
 (``file_op.FileOp``): a PDF or multipart body is taken apart here, and any other body raises
 the API error an envelope carries in any fmt, or a DecodeError.
+
+A PDF is handed out only whole (``%PDF-`` ... ``%%EOF``, then blanks only): a body cut
+mid-read, a PDF part cut short by a boundary line inside it, or data after the file is a
+DecodeError rather than a document that will not open.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import ClassVar, TypeVar
 
@@ -21,13 +26,14 @@ from smsc_proto.file_op import FileOp
 from smsc_proto.formats.disposition import attachment, filename_from_disposition
 from smsc_proto.formats.json import render_json
 from smsc_proto.formats.multipart import (
+    MAX_MULTIPART_BYTES,
     Part,
     boundary_from_body,
     boundary_of,
     parse_multipart,
     render_multipart,
 )
-from smsc_proto.formats.pdf import pdf_start
+from smsc_proto.formats.pdf import is_whole_pdf, pdf_start
 from smsc_proto.http import HttpResponse, body_text
 from smsc_proto.op import ErrorTable
 from smsc_proto.ops._checks import check_not_empty, check_one_of, check_positive
@@ -51,6 +57,7 @@ DOCUMENTS_ERRORS: ErrorTable = {
     7: (NotFoundError, "document not found"),
 }
 _BOUNDARY = "smsc-invoice"
+_JSON_LEAD = re.compile(rb"[\xef\xbb\xbf \t\r\n]*+")
 
 
 class InvoiceResult(msgspec.Struct, frozen=True):
@@ -116,6 +123,11 @@ class _DocumentFileOp(_Documents[DocumentFile], frozen=True, kw_only=True):
                 raise self._not_expected("a multipart answer where a PDF file was expected", response.body)
             not_the_file(self, response, "a PDF file")
         self.require_success(response)
+        if not is_whole_pdf(response.body, start):
+            raise self._not_expected(
+                "the PDF file is not whole: no %%EOF line at its end (cut short, or other data after it)",
+                response.body,
+            )
         return DocumentFile(
             pdf=response.body[start:],
             filename=filename_from_disposition(response.header("Content-Disposition")),
@@ -154,13 +166,18 @@ class DocumentsAddAccount(_Documents[InvoiceResult], frozen=True, kw_only=True):
     def decode(self, response: HttpResponse) -> InvoiceResult:
         """The invoice of a multipart answer (JSON part + PDF part), or the API error."""
         body = response.body
+        # Before any scan of the body: an answer this large is no invoice.
+        if len(body) > MAX_MULTIPART_BYTES:
+            raise self._not_expected(f"answer larger than {MAX_MULTIPART_BYTES} bytes", body)
         if pdf_start(body) is not None:
             raise self._not_expected("a bare PDF where a multipart answer was expected", body)
         boundary = boundary_of(response.header("Content-Type")) or boundary_from_body(body)
         if boundary is None:
             not_the_file(self, response, "a multipart answer (a JSON part and the invoice PDF)")
         try:
-            parts = parse_multipart(body, boundary)
+            # The server writes the answer in one go: data after its end is the rest of a
+            # part that held the closing boundary line.
+            parts = parse_multipart(body, boundary, blank_epilogue=True)
         except Malformed as exc:
             raise self._not_expected(str(exc), body) from None
         return self._from_parts(parts, response)
@@ -179,6 +196,12 @@ class DocumentsAddAccount(_Documents[InvoiceResult], frozen=True, kw_only=True):
         start = pdf_start(pdf_part.content)
         if start is None:
             raise self._not_expected("the PDF part is not a PDF file", pdf_part.content)
+        if not is_whole_pdf(pdf_part.content, start):
+            raise self._not_expected(
+                "the PDF part is not a whole PDF: no %%EOF line at its end (cut short, by a"
+                " boundary line inside it or in transit, or other data after it)",
+                pdf_part.content,
+            )
         self.require_success(response)
         invoice_id = next((v for v in (head.id, head.account_id, head.invoice_id) if v is not None), None)
         if invoice_id is None:
@@ -263,7 +286,9 @@ def _is_json(part: Part) -> bool:
         return True
     if ctype in ("application/pdf", "application/octet-stream"):
         return False
-    return part.content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"[")
+    # The first byte after a BOM and blanks, found without copying the content (a PDF).
+    lead = _JSON_LEAD.match(part.content)
+    return lead is not None and part.content[lead.end() : lead.end() + 1] in (b"{", b"[")
 
 
 def _is_pdf_part(part: Part) -> bool:

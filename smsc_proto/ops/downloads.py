@@ -21,7 +21,7 @@ from smsc_proto.formats.csvfile import CsvFileDecoder, CsvRow, render_csv
 from smsc_proto.formats.text import Either, Fields, Pairs, Pattern
 from smsc_proto.http import HttpResponse
 from smsc_proto.op import ErrorTable, Op
-from smsc_proto.ops._checks import check_one_of, check_positive
+from smsc_proto.ops._checks import MAX_MESSAGE_ID, check_id, check_one_of, check_range
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shape import Shape
 
@@ -110,9 +110,9 @@ class DownloadsGetList(_DownloadsOp[list[Task]], frozen=True, kw_only=True):
     shape: ClassVar[Shape] = LIST_SHAPE
 
     def validate(self) -> None:
-        check_positive(self, "cnt", self.cnt)
-        if self.after_id is not None and self.after_id < 0:
-            raise self.invalid("after_id", self.after_id, "must not be negative")
+        # No maximum is documented for cnt; both stay within the API's integers.
+        check_range(self, "cnt", self.cnt, 1, MAX_MESSAGE_ID)
+        check_range(self, "after_id", self.after_id, 0, MAX_MESSAGE_ID)
 
 
 class DownloadsGetFile(_DownloadsOp[list[CsvRow]], FileOp[list[CsvRow]], frozen=True, kw_only=True):
@@ -139,7 +139,7 @@ class DownloadsGetFile(_DownloadsOp[list[CsvRow]], FileOp[list[CsvRow]], frozen=
 
     def validate(self) -> None:
         check_one_of(self, ("id", "name"), (self.id, self.name))
-        check_positive(self, "id", self.id)
+        check_id(self, "id", self.id)
         if self.name is not None and not self.name.strip():
             raise self.invalid("name", self.name, "must not be empty")
 

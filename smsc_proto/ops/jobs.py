@@ -24,7 +24,7 @@ from smsc_proto.enums import OpenIntEnum
 from smsc_proto.errors import OperationFailedError, ParameterError
 from smsc_proto.formats.text import Fields, Pairs
 from smsc_proto.op import ErrorTable, OkResult, Op
-from smsc_proto.ops._checks import check_not_empty, check_positive
+from smsc_proto.ops._checks import check_id, check_not_empty
 from smsc_proto.ops.send import MessageOptions
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shape import Shape
@@ -180,9 +180,13 @@ class JobsAdd(MessageOptions[JobCreated], _JobsOp[JobCreated], frozen=True, kw_o
     def validate(self) -> None:
         check_not_empty(self, "name", self.name)
         self.check_message(self.phones, self.mes, text_from="tpl")
-        check_positive(self, "tpl", self.tpl)
+        check_id(self, "tpl", self.tpl)
         if self.rptn is not None and self.rptn < 0:
             raise self.invalid("rptn", self.rptn, "must not be negative")
+        # The page lists 0..7; JobRepeat is open so that a mode added later can be sent, but
+        # a negative one is never meant.
+        if self.rpt is not None and self.rpt < 0:
+            raise self.invalid("rpt", int(self.rpt), "must not be negative (0..7 are documented)")
 
 
 # -- jobs.del / jobs.cancel ----------------------------------------------------------------
@@ -194,7 +198,7 @@ class _JobsCommand(_JobsOp[OkResult], frozen=True, kw_only=True):
     id: int
 
     def validate(self) -> None:
-        check_positive(self, "id", self.id)
+        check_id(self, "id", self.id)
 
 
 class JobsDel(_JobsCommand, frozen=True, kw_only=True):
@@ -303,7 +307,7 @@ class JobsGet(_JobsOp[Job], frozen=True, kw_only=True):
     shape: ClassVar[Shape] = _GET_SHAPES[False]
 
     def validate(self) -> None:
-        check_positive(self, "id", self.id)
+        check_id(self, "id", self.id)
 
     def result_shape(self) -> Shape:
         return _GET_SHAPES[self.mail == 1]

@@ -184,6 +184,8 @@ class _OperatorTemplates(Op[R], frozen=True, kw_only=True):
     errors: ClassVar[ErrorTable] = OP_TEMPLATES_ERRORS
     rate_limit: ClassVar[RateLimit | None] = RateLimit(10)
     shape: ClassVar[Shape] = OPERATOR_TEMPLATES_SHAPE
+    # A template text may span lines, as the messages it matches do.
+    line_breaks: ClassVar[frozenset[str]] = frozenset({"msg"})
 
     def validate(self) -> None:
         check_not_empty(self, "sender", self.sender.strip())

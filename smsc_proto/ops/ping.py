@@ -6,7 +6,7 @@ from typing import ClassVar, Literal
 
 from smsc_proto.errors import NotFoundError
 from smsc_proto.op import ErrorTable, OkResult, Op
-from smsc_proto.ops._checks import check_positive
+from smsc_proto.ops._checks import check_id
 from smsc_proto.ratelimit import RateLimit
 
 __all__ = ["Ping"]
@@ -33,6 +33,8 @@ class Ping(Op[OkResult], frozen=True, kw_only=True):
     # Each call sends notifications: never repeated once it may have arrived.
     idempotent: ClassVar[bool] = False
     rate_limit: ClassVar[RateLimit | None] = RateLimit(5)
+    # `{INFO}` may be several lines (a check's output); `name` and `host` are one-liners.
+    line_breaks: ClassVar[frozenset[str]] = frozenset({"info"})
 
     def validate(self) -> None:
-        check_positive(self, "id", self.id)
+        check_id(self, "id", self.id)

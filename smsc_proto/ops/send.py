@@ -15,7 +15,16 @@ from smsc_proto.errors import (
 )
 from smsc_proto.formats.text import Either, Fields, Layout, Pairs, Pattern
 from smsc_proto.op import ErrorTable, Op
-from smsc_proto.ops._checks import check_items, check_max_length, check_message_id, check_not_empty
+from smsc_proto.ops._checks import (
+    check_call_param,
+    check_items,
+    check_max_length,
+    check_message_id,
+    check_not_empty,
+    check_phones,
+    check_range,
+    check_valid,
+)
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shape import Shape
 
@@ -24,6 +33,12 @@ __all__ = ["MessageOptions", "PhoneInfo", "Send", "SendCost", "SendCostResult", 
 R = TypeVar("R")
 
 MAX_TEXT = 1000
+# `tz`: hours relative to Moscow (UTC+3), spec/send.md; the Earth's zones run from UTC-12 to
+# UTC+14.
+TZ_RANGE = (-15, 11)
+# `period` 0.1-720 hours, `freq` 1-1440 minutes (spec/send.md).
+PERIOD_RANGE = (Decimal("0.1"), Decimal(720))
+FREQ_RANGE = (1, 1440)
 
 SEND_ERRORS: ErrorTable = {
     3: (InsufficientFundsError, "not enough money on the account"),
@@ -94,18 +109,36 @@ class MessageOptions(Op[R], frozen=True, kw_only=True):
     tinyurl: Literal[0, 1] | None = None
     valid: str | None = None
 
+    # Message texts may span lines; `list` is one `phone:text` per line.
+    line_breaks: ClassVar[frozenset[str]] = frozenset({"mes", "mes2", "list"})
+
     def check_message(self, phones: Sequence[str] | None, mes: str | None, *, text_from: str = "") -> None:
         """Recipients and text, or ``list`` instead of both; ``text_from`` names another
-        parameter that may supply the text (jobs: ``tpl``)."""
+        parameter that may supply the text (jobs: ``tpl``). Also the ranges and forms of
+        the message options."""
         if self.list_ is None:
             check_not_empty(self, "phones", phones)
             check_items(self, "phones", phones)
+            # `G<id>` groups and, with mail=1 / tg=1, e-mails / Telegram ids (spec/send.md).
+            check_phones(
+                self,
+                "phones",
+                phones,
+                groups=True,
+                emails=self.mail == 1,
+                telegram=getattr(self, "tg", None) == 1,
+            )
             if mes is None and not (text_from and getattr(self, text_from) is not None):
                 alternatives = f"'{text_from}' or 'list'" if text_from else "'list'"
                 raise self.invalid("mes", None, f"is required unless {alternatives} is given")
         elif phones is not None or mes is not None:
             raise self.invalid("list", "<list>", "replaces phones and mes; do not give both")
         check_max_length(self, "mes", mes, MAX_TEXT)
+        check_range(self, "tz", self.tz, *TZ_RANGE)
+        check_range(self, "period", self.period, *PERIOD_RANGE)
+        check_range(self, "freq", self.freq, *FREQ_RANGE)
+        check_valid(self, "valid", self.valid)
+        check_call_param(self, "param", self.param)
 
 
 class _Message(MessageOptions[R], frozen=True, kw_only=True):
@@ -129,6 +162,7 @@ class _Message(MessageOptions[R], frozen=True, kw_only=True):
     def validate(self) -> None:
         self.check_message(self.phones, self.mes)
         check_message_id(self, "id", self.id)
+        # No upper bound is documented: longer texts are cut to fit (spec/send.md).
         if self.maxsms is not None and self.maxsms < 1:
             raise self.invalid("maxsms", self.maxsms, "must be at least 1")
 
@@ -193,7 +227,9 @@ class Send(_Message[SendResult], frozen=True, kw_only=True):
     shape: ClassVar[Shape] = SEND_SHAPE
 
     def __post_init__(self) -> None:
-        if str(self.cost).strip() == "1":  # before the type check, which would only list values
+        # Before the type check, which would only list values; no str() of a (huge) int.
+        cost: object = self.cost
+        if (cost.__class__ is int and cost == 1) or (isinstance(cost, str) and cost.strip() == "1"):
             raise self.invalid("cost", 1, "cost=1 sends nothing: use SendCost to ask the price")
         super().__post_init__()
 

@@ -16,7 +16,7 @@ from smsc_proto.enums import DeliveryError, MessageStatus
 from smsc_proto.errors import OperationFailedError
 from smsc_proto.formats.text import Fields, LayoutError, Pairs
 from smsc_proto.op import ErrorTable, OkResult, Op, split_list
-from smsc_proto.ops._checks import check_items, check_message_id, check_not_empty
+from smsc_proto.ops._checks import check_items, check_message_id, check_not_empty, check_phones
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shape import Shape
 
@@ -202,6 +202,8 @@ def _check_ids(op: Op[Any], phones: Sequence[str], ids: Sequence[int | str]) -> 
     check_not_empty(op, "phone", phones)
     check_not_empty(op, "id", ids)
     check_items(op, "phone", phones)
+    # The phone the message went to, or for an e-mail message its address (spec/status.md).
+    check_phones(op, "phone", phones, emails=True)
     if len(phones) not in (1, len(ids)):
         raise op.invalid("phone", phones, f"needs one phone per id, or one for all ({len(ids)} ids)")
     for value in ids:
@@ -242,7 +244,11 @@ class Status(Op[StatusResult], frozen=True, kw_only=True):
         StatusBatch(phone=('79991234567',), id=(7, 8))
         """
         ids = params.get("id")
-        count = len(ids) if isinstance(ids, (list, tuple)) else len(split_list(ids or ""))
+        count = 1
+        if isinstance(ids, (list, tuple)):
+            count = len(ids)
+        elif isinstance(ids, str):  # not str() of anything else: a huge int would fail there
+            count = len(split_list(ids))
         if count > 1:
             return StatusBatch.from_params(params, fmt)
         return super().from_params(_unlisted(params), fmt)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import ssl
@@ -14,9 +13,12 @@ from typing import Any, TypeVar
 
 import aiohttp
 
-from smsc_proto import Credentials, HttpResponse, Op, TransportError
+from smsc_proto import Credentials, HttpResponse, Op
 from smsc_proto.client_options import ClientOptions, failure_detail
+from smsc_proto.errors import DeadlineExceeded
+from smsc_proto.limits import login_limits
 from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure
+from smsc_proto.streaming import StreamDecoder
 
 __all__ = ["AsyncClient"]
 
@@ -24,8 +26,13 @@ R = TypeVar("R")
 T = TypeVar("T")
 
 _log = logging.getLogger("smsc_aiohttp")
-# What an exchange may raise before a status is read, or while its body is read.
-_IO_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
+# What an exchange may raise before a status is read, or while its body is read
+# (TimeoutError: a socket timeout, or the call's deadline).
+_IO_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
+# What a waiter for a free slot of the login sleeps, first and at most (seconds).
+_POLL_FIRST, _POLL_MOST = 0.001, 0.05
+# Answers from this size on decode in a thread, off the event loop.
+_DECODE_ON_LOOP = 256 * 1024
 
 
 class AsyncClient:
@@ -48,11 +55,13 @@ class AsyncClient:
     ) -> None:
         self._clock: Callable[[], float] = options.pop("clock", time.monotonic)
         self._sleep: Callable[[float], Awaitable[object]] = options.pop("sleep", asyncio.sleep)
+        limits = options.pop("limits", None)
         self._options = parsed = ClientOptions.parse("AsyncClient", hosts, options)
         # One ClientTimeout per pair of limits (every attempt of a call has the same, so far).
         self._timeout = functools.lru_cache(maxsize=8)(_timeout)
         self._chunk_size = parsed.chunk_size
-        self._policy = CallPolicy(credentials, parsed.config)
+        clock = None if self._clock is time.monotonic else self._clock
+        self._policy = CallPolicy(credentials, parsed.config, limits or login_limits(credentials, clock))
         self._ssl = ssl.create_default_context(cafile=parsed.ca_certs)
         # The connector caps connections; the semaphore also covers requests waiting for one.
         self._slots = asyncio.Semaphore(parsed.config.max_in_flight)
@@ -63,26 +72,70 @@ class AsyncClient:
 
     async def call(self, op: Op[R]) -> R:
         """Run ``op`` and return its typed result; raises ``SmscError`` subclasses for API
-        errors, ``DecodeError``, ``TransportError`` or a local ``RateLimitedError``."""
-        async with self._exchange(op) as (call, response):
+        errors, ``DecodeError``, ``TransportError`` (``DeadlineExceeded``,
+        ``ResponseTooLarge``) or a local ``RateLimitedError``."""
+        call = self._policy.start(op, self._clock())
+        attempt = call.first
+        while True:
+            await self._take_slot(call, attempt)
+            stage = "sending"
             try:
-                body = await response.read()
+                async with asyncio.timeout(call.remaining(self._clock())):
+                    response = await self._send(attempt)
+                    try:
+                        retry = call.answered(response.status, self._clock())
+                        if retry is None:
+                            stage = "reading the body"
+                            head = HttpResponse(response.status, _headers(response.headers))
+                            body = await self._read(call, response)
+                    finally:
+                        _release(response)
             except _IO_ERRORS as exc:
-                reason = f"reading the body failed: {failure_detail(exc)}"
+                failure, reason = _classify(exc, attempt.url, stage)
             else:
-                return call.decode(HttpResponse(response.status, _headers(response.headers), body))
-        raise TransportError(op.op_id, reason, sent=True)
+                if retry is None:
+                    break
+                attempt = retry
+                continue
+            finally:
+                self._give_slot()
+            _log.debug("POST %s -> %s", attempt.url, reason)
+            # Outside the except block: the TransportError chains no aiohttp exception.
+            attempt = call.failed(failure, reason, self._clock())
+        answer = HttpResponse(head.status, head.headers, body)
+        if len(body) < _DECODE_ON_LOOP:
+            return call.decode(answer)
+        # A large answer decodes in a thread: the other calls of the loop go on meanwhile.
+        async with asyncio.timeout(call.remaining(self._clock())):
+            return await asyncio.to_thread(call.decode, answer)
 
     async def stream(self, op: Op[list[T]]) -> AsyncGenerator[T, None]:
         """``async for item in client.stream(op)``: the items of ``op``'s list answer as its
-        body arrives. Close it (``contextlib.aclosing``) when leaving the loop early."""
-        async with self._exchange(op) as (call, response):
-            decoder = call.stream_decoder(HttpResponse(response.status, _headers(response.headers)))
-            async for chunk in self._chunks(call, response):
-                for item in decoder.feed(chunk):
-                    yield item
-            for item in decoder.close():
-                yield item
+        body arrives. ``total_timeout`` bounds the wait for the answer, then the wait for
+        each next item. Close it (``contextlib.aclosing``) when leaving the loop early."""
+        call = self._policy.start(op, self._clock())
+        attempt = call.first
+        while True:
+            await self._take_slot(call, attempt)
+            try:
+                async with asyncio.timeout(call.remaining(self._clock())):
+                    response = await self._send(attempt)
+            except _IO_ERRORS as exc:
+                self._give_slot()
+                failure, reason = _classify(exc, attempt.url, "sending")
+                attempt = call.failed(failure, reason, self._clock())
+                continue
+            try:
+                retry = call.answered(response.status, self._clock())
+                if retry is None:
+                    decoder = call.stream_decoder(HttpResponse(response.status, _headers(response.headers)))
+                    async for item in self._records(call, response, decoder):
+                        yield item
+                    return
+            finally:
+                _release(response)
+                self._give_slot()
+            attempt = retry
 
     async def close(self) -> None:
         """Close the session and its pooled connections."""
@@ -98,38 +151,30 @@ class AsyncClient:
     ) -> None:
         await self.close()
 
-    @contextlib.asynccontextmanager
-    async def _exchange(self, op: Op[R]) -> AsyncIterator[tuple[Call[R], aiohttp.ClientResponse]]:
-        """Attempts until the policy accepts a response; yields it with its body unread."""
-        call = self._policy.start(op, self._clock())
-        attempt: Attempt = call.first
-        while True:
-            if attempt.delay:
-                await self._sleep(attempt.delay)
-            async with self._slots:
-                try:
-                    response = await self._send(attempt)
-                except _IO_ERRORS as exc:
-                    failure, label = _classify(exc)
-                    reason = f"{attempt.url}: {label}: {failure_detail(exc)}"
-                else:
-                    _log.debug("POST %s -> %d", attempt.url, response.status)
-                    try:
-                        retry = call.answered(response.status)
-                        if retry is None:
-                            yield call, response
-                            return
-                    finally:
-                        # An unread body makes the connection unusable; a read one goes back.
-                        if response.content.at_eof():
-                            response.release()
-                        else:
-                            response.close()
-                    attempt = retry
-                    continue
-            _log.debug("POST %s -> %s", attempt.url, label)
-            # Outside the except block: the TransportError chains no aiohttp exception.
-            attempt = call.failed(failure, reason)
+    async def _take_slot(self, call: Call[Any], attempt: Attempt) -> None:
+        """Wait ``attempt.delay``, then for a slot of this client and one of the login, all
+        within the deadline (``DeadlineExceeded``: nothing was sent)."""
+        if attempt.delay:
+            await self._sleep(attempt.delay)
+        try:
+            async with asyncio.timeout(call.remaining(self._clock())):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise call.expired() from None
+        pause = _POLL_FIRST
+        limits = self._policy.limits
+        while not limits.try_slot():
+            try:
+                left = call.remaining(self._clock())
+            except DeadlineExceeded:
+                self._slots.release()
+                raise
+            await asyncio.sleep(min(pause, left))
+            pause = min(pause * 2, _POLL_MOST)
+
+    def _give_slot(self) -> None:
+        self._policy.limits.release_slot()
+        self._slots.release()
 
     async def _send(self, attempt: Attempt) -> aiohttp.ClientResponse:
         if self._session is None:
@@ -138,7 +183,7 @@ class AsyncClient:
         request = attempt.request
         headers = self._options.headers(request)
         timeout = self._timeout(attempt.connect_timeout, attempt.read_timeout)
-        return await self._session.request(
+        response = await self._session.request(
             request.method,
             attempt.url,
             data=request.body,
@@ -146,33 +191,73 @@ class AsyncClient:
             timeout=timeout,
             allow_redirects=False,
         )
+        _log.debug("POST %s -> %d", attempt.url, response.status)
+        return response
 
-    async def _chunks(self, call: Call[Any], response: aiohttp.ClientResponse) -> AsyncIterator[bytes]:
-        try:
-            async for chunk in response.content.iter_chunked(self._chunk_size):
-                yield chunk
-        except _IO_ERRORS as exc:
-            reason = f"reading the body failed: {failure_detail(exc)}"
-        else:
-            return
-        raise TransportError(call.op.op_id, reason, sent=True)
+    async def _read(self, call: Call[Any], response: aiohttp.ClientResponse) -> bytes:
+        """The whole body, at most ``call.max_body`` bytes (``ResponseTooLarge`` beyond)."""
+        announced = response.content_length
+        if announced is not None and announced > call.max_body:
+            raise call.too_large(announced)
+        chunks = []
+        size = 0
+        while chunk := await response.content.read(self._chunk_size):
+            size += len(chunk)
+            if size > call.max_body:
+                raise call.too_large(announced)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _records(
+        self, call: Call[Any], response: aiohttp.ClientResponse, decoder: StreamDecoder[Any]
+    ) -> AsyncIterator[Any]:
+        while True:
+            reason: str | None = None
+            try:
+                async with asyncio.timeout(call.remaining(self._clock())):
+                    chunk = await response.content.read(self._chunk_size)
+            except _IO_ERRORS as exc:
+                reason = failure_detail(exc)
+            if reason is not None:  # outside the except block: no aiohttp exception chained
+                raise call.cut_short(reason, self._clock())
+            if not chunk:
+                break
+            records = decoder.feed(chunk)
+            if records:
+                for record in records:
+                    yield record
+                call.extend(self._clock())
+        for record in decoder.close():
+            yield record
 
 
 def _timeout(connect: float, read: float) -> aiohttp.ClientTimeout:
     return aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
 
 
-def _classify(exc: BaseException) -> tuple[Failure, str]:
-    """Whether the request may have left, as far as the exception tells."""
+def _classify(exc: BaseException, url: str, stage: str) -> tuple[Failure, str]:
+    """Whether the request may have left, and a short reason."""
     # aiohttp raises ClientConnectorError (refused, DNS, TLS handshake, certificate) and
     # ConnectionTimeoutError (connect + handshake) only before sending anything.
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        return Failure.NOT_SENT, "cannot connect"
-    if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return Failure.NOT_SENT, "connect timeout"
-    if isinstance(exc, asyncio.TimeoutError):
-        return Failure.MAYBE_SENT, "read timeout"
-    return Failure.MAYBE_SENT, "connection failed"
+    if stage != "sending":
+        failure, label = Failure.MAYBE_SENT, f"{stage} failed"  # the server answered
+    elif isinstance(exc, aiohttp.ClientConnectorError):
+        failure, label = Failure.NOT_SENT, "cannot connect"
+    elif isinstance(exc, aiohttp.ConnectionTimeoutError):
+        failure, label = Failure.NOT_SENT, "connect timeout"
+    elif isinstance(exc, TimeoutError):
+        failure, label = Failure.MAYBE_SENT, "read timeout"
+    else:
+        failure, label = Failure.MAYBE_SENT, "connection failed"
+    return failure, f"{url}: {label}: {failure_detail(exc)}"
+
+
+def _release(response: aiohttp.ClientResponse) -> None:
+    # An unread body makes the connection unusable; a read one goes back to the pool.
+    if response.content.at_eof():
+        response.release()
+    else:
+        response.close()
 
 
 def _headers(headers: Mapping[str, str]) -> dict[str, str]:

@@ -1,25 +1,37 @@
-"""The sync transport: its I/O calls (urllib3, pooled) around ``smsc_proto.CallPolicy``."""
+"""The sync transport: its I/O calls (urllib3, pooled) around ``smsc_proto.CallPolicy``.
+
+Every socket it opens is a ``_GuardedSocket``: each read waits at most until the call's
+deadline (a server dripping a byte per ``read_timeout`` cannot hold a call), and it records
+whether a byte of the request was written (an exchange that fails before that provably sent
+nothing, a stalled TLS handshake included).
+"""
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import io
 import logging
 import queue
+import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
 
 import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError, SSLError
 from urllib3.util.ssl_match_hostname import CertificateError
 
-from smsc_proto import Credentials, HttpResponse, Op, TransportError
+from smsc_proto import Credentials, HttpResponse, Op
 from smsc_proto.client_options import ClientOptions, failure_detail
+from smsc_proto.errors import DeadlineExceeded
+from smsc_proto.limits import login_limits
 from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure
+from smsc_proto.streaming import StreamDecoder
 
 __all__ = ["Client"]
 
@@ -41,6 +53,78 @@ _HANDSHAKE_REASONS = (
     "NO_SHARED_CIPHER",
     "NO_PROTOCOLS_AVAILABLE",
 )
+_IO_ERRORS = (urllib3.exceptions.HTTPError, OSError)
+# What a waiter for a free slot of the login sleeps, first and at most (seconds).
+_POLL_FIRST, _POLL_MOST = 0.001, 0.05
+
+
+class _Exchange(threading.local):
+    """The exchange this thread is doing: the deadline its reads keep (on the client's
+    clock), whether it wrote."""
+
+    deadline: float | None = None
+    clock: Callable[[], float] = time.monotonic
+    wrote = False
+
+
+_exchange = _Exchange()
+
+
+class _GuardedSocket:
+    """A connected socket whose reads end by the exchange's deadline and whose writes are
+    recorded. Everything else is the socket's own."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._timeout = sock.gettimeout()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+    def settimeout(self, timeout: float | None) -> None:
+        self._timeout = timeout
+        self._sock.settimeout(timeout)
+
+    def gettimeout(self) -> float | None:
+        return self._timeout
+
+    def sendall(self, data: Any, *args: Any) -> None:
+        _exchange.wrote = True
+        self._sock.sendall(data, *args)
+
+    def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
+        deadline = _exchange.deadline
+        if deadline is not None:
+            left = deadline - _exchange.clock()
+            if left <= 0:
+                raise TimeoutError("the call's total_timeout passed")
+            self._sock.settimeout(left if self._timeout is None else min(self._timeout, left))
+        return self._sock.recv_into(buffer, nbytes, flags)
+
+    def makefile(self, mode: str = "rb", buffering: int | None = None, **_: Any) -> io.BufferedReader:
+        # As socket.makefile does, but the reads come back through recv_into above.
+        self._sock._io_refs += 1  # type: ignore[attr-defined]
+        return io.BufferedReader(socket.SocketIO(self, "rb"), buffering or io.DEFAULT_BUFFER_SIZE)  # type: ignore[arg-type]
+
+
+class _Connection(HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        self.sock = _GuardedSocket(self.sock)
+
+
+class _TlsConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()  # the handshake runs on the bare socket: nothing is written
+        self.sock = _GuardedSocket(self.sock)
+
+
+class _Pool(HTTPConnectionPool):
+    ConnectionCls = _Connection
+
+
+class _TlsPool(HTTPSConnectionPool):
+    ConnectionCls = _TlsConnection
 
 
 class Client:
@@ -54,9 +138,11 @@ class Client:
             client.call(Balance()).balance  # Decimal('250.80')
 
     Options: the ``PolicyConfig`` options (``max_attempts``, ``backoff``, ``max_backoff``,
-    ``connect_timeout``, ``read_timeout``, ``rate_limits``, ``max_in_flight``), plus
-    ``ca_certs`` (a CA bundle path instead of the system store), ``user_agent``,
-    ``chunk_size`` (bytes per read), ``clock`` and ``sleep``.
+    ``connect_timeout``, ``read_timeout``, ``total_timeout``, ``max_body_size``,
+    ``rate_limits``, ``max_in_flight``), plus ``ca_certs`` (a CA bundle path instead of the
+    system store), ``user_agent``, ``chunk_size`` (bytes per read when streaming),
+    ``limits`` (a ``LoginLimits`` shared further than this process), ``clock`` and
+    ``sleep``. Every client of a login in the process shares its limits.
     """
 
     def __init__(
@@ -64,46 +150,87 @@ class Client:
     ) -> None:
         self._clock: Callable[[], float] = options.pop("clock", time.monotonic)
         self._sleep: Callable[[float], None] = options.pop("sleep", time.sleep)
+        limits = options.pop("limits", None)
         self._options = parsed = ClientOptions.parse("Client", hosts, options)
         self._chunk_size = parsed.chunk_size
-        self._policy = CallPolicy(credentials, parsed.config)
+        clock = None if self._clock is time.monotonic else self._clock
+        self._policy = CallPolicy(credentials, parsed.config, limits or login_limits(credentials, clock))
         # One Timeout per pair of limits (every attempt of a call has the same, so far).
         self._timeout = functools.lru_cache(maxsize=8)(_timeout)
         cap = parsed.config.max_in_flight
-        # The pool caps connections per host; the slots cap them across hosts.
-        self._slots = _Slots(cap)
-        self._start_lock = threading.Lock()  # CallPolicy (its rate limiter) is not thread-safe
+        # This client's own cap; the login's is the policy's limits.
+        self._slots: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(cap):
+            self._slots.put(None)
         self._pool = urllib3.PoolManager(
             maxsize=cap,
-            block=True,
             retries=_NO_RETRIES,
             cert_reqs=ssl.CERT_REQUIRED,
             ssl_context=ssl.create_default_context(cafile=parsed.ca_certs),
         )
+        self._pool.pool_classes_by_scheme = {"http": _Pool, "https": _TlsPool}
 
     def __repr__(self) -> str:
         return f"Client(hosts={self._policy.config.hosts!r}, credentials={self._policy.credentials!r})"
 
     def call(self, op: Op[R]) -> R:
         """Run ``op`` and return its typed result; raises ``SmscError`` subclasses for API
-        errors, ``DecodeError``, ``TransportError`` or a local ``RateLimitedError``."""
-        with self._exchange(op) as (call, response):
+        errors, ``DecodeError``, ``TransportError`` (``DeadlineExceeded``,
+        ``ResponseTooLarge``) or a local ``RateLimitedError``."""
+        call = self._policy.start(op, self._clock())
+        attempt = call.first
+        while True:
+            self._take_slot(call, attempt)
+            stage = "sending"
             try:
-                body = response.read()
-            except (urllib3.exceptions.HTTPError, OSError) as exc:
-                reason = f"reading the body failed: {failure_detail(exc)}"
+                response = self._send(call, attempt)
+                try:
+                    retry = call.answered(response.status, self._clock())
+                    if retry is None:
+                        stage = "reading the body"
+                        head = HttpResponse(response.status, response.headers)
+                        body = self._read(call, response)
+                finally:
+                    _release(response)
+            except _IO_ERRORS as exc:
+                failure, reason = _classify(exc, attempt.url, stage)
             else:
-                return call.decode(HttpResponse(response.status, response.headers, body))
-        raise TransportError(op.op_id, reason, sent=True)
+                if retry is None:
+                    break
+                attempt = retry
+                continue
+            finally:
+                self._give_slot()
+            _log.debug("POST %s -> %s", attempt.url, reason)
+            # Outside the except block: the TransportError chains no urllib3 exception.
+            attempt = call.failed(failure, reason, self._clock())
+        return call.decode(HttpResponse(head.status, head.headers, body))
 
     def stream(self, op: Op[list[T]]) -> Generator[T, None, None]:
         """Yield the items of ``op``'s list answer as its body arrives (an export streams in
-        flat memory). Nothing is sent until the first ``next()``."""
-        with self._exchange(op) as (call, response):
-            decoder = call.stream_decoder(HttpResponse(response.status, response.headers))
-            for chunk in self._chunks(call, response):
-                yield from decoder.feed(chunk)
-            yield from decoder.close()
+        flat memory). ``total_timeout`` bounds the wait for the answer, then the wait for
+        each next item. Nothing is sent until the first ``next()``."""
+        call = self._policy.start(op, self._clock())
+        attempt = call.first
+        while True:
+            self._take_slot(call, attempt)
+            try:
+                response = self._send(call, attempt)
+            except _IO_ERRORS as exc:
+                self._give_slot()
+                failure, reason = _classify(exc, attempt.url, "sending")
+                attempt = call.failed(failure, reason, self._clock())
+                continue
+            try:
+                retry = call.answered(response.status, self._clock())
+                if retry is None:
+                    decoder = call.stream_decoder(HttpResponse(response.status, response.headers))
+                    yield from self._records(call, response, decoder)
+                    return
+            finally:
+                _release(response)
+                self._give_slot()
+            attempt = retry
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -117,43 +244,36 @@ class Client:
     ) -> None:
         self.close()
 
-    @contextlib.contextmanager
-    def _exchange(self, op: Op[R]) -> Iterator[tuple[Call[R], urllib3.BaseHTTPResponse]]:
-        """Attempts until the policy accepts a response; yields it with its body unread."""
-        with self._start_lock:
-            call = self._policy.start(op, self._clock())
-        attempt: Attempt = call.first
-        while True:
-            if attempt.delay:
-                self._sleep(attempt.delay)
-            with self._slots:
-                try:
-                    response = self._send(attempt)
-                except urllib3.exceptions.HTTPError as exc:
-                    failure, label = _classify(exc)
-                    reason = f"{attempt.url}: {label}: {failure_detail(exc)}"
-                else:
-                    _log.debug("POST %s -> %d", attempt.url, response.status)
-                    try:
-                        retry = call.answered(response.status)
-                        if retry is None:
-                            yield call, response
-                            return
-                    finally:
-                        # An unread or half-read body makes the connection unusable: close it,
-                        # but always hand the slot back to the pool (block=True would hang).
-                        if not response.closed:
-                            response.close()
-                        response.release_conn()
-                    attempt = retry
-                    continue
-            _log.debug("POST %s -> %s", attempt.url, label)
-            # Outside the except block: the TransportError chains no urllib3 exception.
-            attempt = call.failed(failure, reason)
+    # -- the I/O ------------------------------------------------------------------------------
 
-    def _send(self, attempt: Attempt) -> urllib3.BaseHTTPResponse:
+    def _take_slot(self, call: Call[Any], attempt: Attempt) -> None:
+        """Wait ``attempt.delay``, then for a slot of this client and one of the login, all
+        within the deadline (``DeadlineExceeded``: nothing was sent)."""
+        if attempt.delay:
+            self._sleep(attempt.delay)
+        try:
+            self._slots.get(timeout=call.remaining(self._clock()))
+        except queue.Empty:
+            raise call.expired() from None
+        pause = _POLL_FIRST
+        limits = self._policy.limits
+        while not limits.try_slot():
+            try:
+                left = call.remaining(self._clock())
+            except DeadlineExceeded:
+                self._slots.put(None)
+                raise
+            self._sleep(min(pause, left))
+            pause = min(pause * 2, _POLL_MOST)
+
+    def _give_slot(self) -> None:
+        self._policy.limits.release_slot()
+        self._slots.put(None)
+
+    def _send(self, call: Call[Any], attempt: Attempt) -> urllib3.BaseHTTPResponse:
         request = attempt.request
-        return self._pool.request(
+        _exchange.deadline, _exchange.clock, _exchange.wrote = call.deadline, self._clock, False
+        response = self._pool.request(
             request.method,
             attempt.url,
             body=request.body,
@@ -163,51 +283,77 @@ class Client:
             redirect=False,
             retries=_NO_RETRIES,
         )
+        _log.debug("POST %s -> %d", attempt.url, response.status)
+        return response
 
-    def _chunks(self, call: Call[Any], response: urllib3.BaseHTTPResponse) -> Iterator[bytes]:
-        try:
-            yield from response.stream(self._chunk_size)
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            reason = f"reading the body failed: {failure_detail(exc)}"
-        else:
-            return
-        raise TransportError(call.op.op_id, reason, sent=True)
+    def _read(self, call: Call[Any], response: urllib3.BaseHTTPResponse) -> bytes:
+        """The whole body, at most ``call.max_body`` bytes (``ResponseTooLarge`` beyond)."""
+        announced = _length(response)
+        if announced is not None and announced > call.max_body:
+            raise call.too_large(announced)
+        _exchange.deadline, _exchange.clock = call.deadline, self._clock
+        body = response.read(call.max_body + 1)
+        if len(body) > call.max_body:
+            raise call.too_large(announced)
+        return body
+
+    def _records(
+        self, call: Call[Any], response: urllib3.BaseHTTPResponse, decoder: StreamDecoder[Any]
+    ) -> Generator[Any, None, None]:
+        while True:
+            _exchange.deadline, _exchange.clock = call.deadline, self._clock
+            reason: str | None = None
+            try:
+                chunk = response.read1(self._chunk_size)
+            except _IO_ERRORS as exc:
+                reason = failure_detail(exc)
+            if reason is not None:  # outside the except block: no urllib3 exception chained
+                raise call.cut_short(reason, self._clock())
+            if not chunk:
+                break
+            records = decoder.feed(chunk)
+            if records:
+                yield from records
+                call.extend(self._clock())
+        yield from decoder.close()
 
 
-class _Slots:
-    """A semaphore of ``size`` slots: a queue of tokens, whose get and put are C calls (a
-    ``threading.Semaphore`` costs a Python-level condition on every call)."""
+def _length(response: urllib3.BaseHTTPResponse) -> int | None:
+    value = response.headers.get("Content-Length")
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value)
 
-    __slots__ = ("_tokens",)
 
-    def __init__(self, size: int) -> None:
-        self._tokens: queue.SimpleQueue[None] = queue.SimpleQueue()
-        for _ in range(size):
-            self._tokens.put(None)
-
-    def __enter__(self) -> None:
-        self._tokens.get()
-
-    def __exit__(self, *exc: object) -> None:
-        self._tokens.put(None)
+def _release(response: urllib3.BaseHTTPResponse) -> None:
+    # An unread or half-read body makes the connection unusable: close it, but always hand
+    # the connection back to the pool.
+    if not response.closed:
+        response.close()
+    response.release_conn()
 
 
 def _timeout(connect: float, read: float) -> urllib3.Timeout:
     return urllib3.Timeout(connect=connect, read=read)
 
 
-def _classify(exc: urllib3.exceptions.HTTPError) -> tuple[Failure, str]:
-    """Whether the request may have left, as far as the exception tells."""
-    if isinstance(exc, NewConnectionError):  # refused, unreachable, DNS (NameResolutionError)
-        return Failure.NOT_SENT, "cannot connect"
-    if isinstance(exc, ConnectTimeoutError):
-        return Failure.NOT_SENT, "connect timeout"
-    if isinstance(exc, SSLError) and _in_handshake(exc):
-        return Failure.NOT_SENT, "TLS handshake failed"
-    if isinstance(exc, ReadTimeoutError):
-        return Failure.MAYBE_SENT, "read timeout"
-    # Reset, disconnect, protocol error, a TLS failure after the handshake.
-    return Failure.MAYBE_SENT, "connection failed"
+def _classify(exc: BaseException, url: str, stage: str) -> tuple[Failure, str]:
+    """Whether the request may have left, and a short reason. Nothing left when no byte was
+    written, whatever the exception (a TLS handshake that times out, a refused connection)."""
+    if stage != "sending":
+        label = f"{stage} failed"  # the server answered: the request did arrive
+    elif isinstance(exc, NewConnectionError):  # refused, unreachable, DNS (NameResolutionError)
+        label = "cannot connect"
+    elif isinstance(exc, ConnectTimeoutError):
+        label = "connect timeout"
+    elif isinstance(exc, SSLError) and (_in_handshake(exc) or not _exchange.wrote):
+        label = "TLS handshake failed"
+    elif isinstance(exc, (ReadTimeoutError, TimeoutError)):
+        label = "read timeout" if _exchange.wrote else "timeout"
+    else:  # reset, disconnect, protocol error, a TLS failure after the handshake
+        label = "connection failed"
+    failure = Failure.MAYBE_SENT if _exchange.wrote else Failure.NOT_SENT
+    return failure, f"{url}: {label}: {failure_detail(exc)}"
 
 
 def _in_handshake(exc: SSLError) -> bool:

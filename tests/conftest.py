@@ -1,0 +1,15 @@
+"""Each test starts as a new process would: no login's limits carried over from another test
+(clients of one login share their rate windows and slots in a process)."""
+
+from collections.abc import Iterator
+
+import pytest
+
+from smsc_proto import limits
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_limits() -> Iterator[None]:
+    limits.reset()
+    yield
+    limits.reset()
