@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import tracemalloc
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -315,3 +316,80 @@ def test_arbitrary_bytes_give_rows_or_a_typed_error(body: bytes, step: int, ct: 
     except (DecodeError, SmscError):
         return
     assert all(isinstance(r, dict) for r in rows)
+
+
+_csv_char = st.sampled_from(list('a;,\t" \r'))
+
+
+@settings(max_examples=400, deadline=None)
+@given(line=st.text(alphabet=_csv_char, max_size=14), delimiter=st.sampled_from([";", ",", "\t"]))
+def test_open_quote_scanner_agrees_with_the_csv_module(line: str, delimiter: str) -> None:
+    """The decoder skips re-parsing a record while its quoted field stays open: it must
+    say "still open" exactly when csv.reader, entering the line inside a quoted field, runs
+    out of lines mid-record."""
+    import csv
+    import re
+
+    from smsc_proto.formats.csvfile import _ends_quoted
+
+    class RanDry(Exception):
+        pass
+
+    def lines() -> Iterator[str]:
+        yield '"' + line + "\n"
+        raise RanDry
+
+    reader = csv.reader(lines(), delimiter=delimiter, strict=False)
+    try:
+        next(reader)
+        still_open = False
+    except csv.Error:
+        still_open = False  # a malformed record ends the record too (as an error)
+    except RanDry:
+        still_open = True  # the reader asked for another line to finish the record
+    fields = re.compile(f"[{re.escape(delimiter)}\r\n]")
+    assert _ends_quoted(line + "\n", delimiter, fields) is still_open
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(st.text(alphabet=_csv_char, max_size=8), max_size=12))
+def test_line_by_line_feeding_matches_the_whole_body(lines: list[str]) -> None:
+    body = ("id;text\n" + "\n".join(lines)).encode()
+
+    def outcome(step: int) -> list[CsvRow] | str:
+        try:
+            return decode(body, step=step)
+        except DecodeError as exc:
+            return exc.reason
+
+    assert outcome(1) == outcome(0)
+
+
+@pytest.mark.parametrize(("piece", "text"), [(b"a\n", "a\n"), (b'x""\n', 'x"\n')])
+def test_a_quoted_field_open_for_many_lines_is_parsed_once(
+    piece: bytes, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each line of an open quoted field is scanned once, not the whole record again with
+    every line: the lines csv.reader is given stay linear in the lines fed."""
+    import csv
+
+    given_lines = 0
+    real_reader = csv.reader
+
+    def counting_reader(lines: Iterator[str], **kw: Any) -> Iterator[list[str]]:
+        def counted() -> Iterator[str]:
+            nonlocal given_lines
+            for line in lines:
+                given_lines += 1
+                yield line
+
+        return real_reader(counted(), **kw)  # type: ignore[arg-type,call-overload,no-any-return,unused-ignore]
+
+    dec = decoder()
+    dec.feed(b'a;b\n1;"')
+    monkeypatch.setattr(csv, "reader", counting_reader)
+    for _ in range(2000):
+        dec.feed(piece)
+    assert given_lines < 3 * 2000
+    monkeypatch.undo()
+    assert dec.feed(b'"\n') + dec.close() == [{"a": "1", "b": text * 2000}]

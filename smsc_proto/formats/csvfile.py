@@ -142,17 +142,45 @@ def _column_names(fields: list[str]) -> list[str]:
     """Header cells as row keys: stripped, empty ones named ``column<N>``, repeats suffixed."""
     names: list[str] = []
     seen: set[str] = set()
+    # The last suffix tried per repeated name: a header of 100,000 equal cells stays linear.
+    last_suffix: dict[str, int] = {}
     while fields and not fields[-1].strip():
-        fields = fields[:-1]  # a trailing delimiter on the header line
+        fields.pop()  # a trailing delimiter on the header line
     for i, field in enumerate(fields, 1):
-        name = field.strip() or f"column{i}"
-        base, n = name, 1
+        name = base = field.strip() or f"column{i}"
         while name in seen:
-            n += 1
+            last_suffix[base] = n = last_suffix.get(base, 1) + 1
             name = f"{base}_{n}"
         seen.add(name)
         names.append(name)
     return names
+
+
+def _ends_quoted(line: str, delimiter: str, fields: re.Pattern[str]) -> bool:
+    """Whether ``csv.reader`` (doublequote, non-strict), entering ``line`` inside a quoted
+    field, is inside a quoted field at its end, so that the record goes on. The same states
+    as the reader's, visited by jumps: each character is looked at once, so a record that
+    grows line by line is not parsed again with every line. ``fields``: the next delimiter
+    or line break."""
+    pos, end = 0, len(line)
+    while True:
+        # Inside a quoted field: only a quote that is not doubled ends it.
+        close = line.find('"', pos)
+        while close >= 0 and line.startswith('"', close + 1):
+            close = line.find('"', close + 2)
+        if close < 0:
+            return True
+        pos = close + 1
+        # After the field: unquoted text up to a delimiter; a quote right after a delimiter
+        # opens the next quoted field; a line break (or the end) ends the record.
+        while True:
+            if pos < end and line[pos] == '"' and line[pos - 1] == delimiter:
+                pos += 1
+                break
+            found = fields.search(line, pos)
+            if found is None or found.group() != delimiter:
+                return False
+            pos = found.end()
 
 
 class CsvFileDecoder:
@@ -186,6 +214,7 @@ class CsvFileDecoder:
         self._envelope_len = 0
         self._names: list[str] | None = None
         self._delimiter = ";"
+        self._fields = re.compile("[;\r\n]")
         self._carry: list[str] = []  # lines of a record not finished yet
         self._carry_len = 0
         self._line_no = 0
@@ -293,6 +322,7 @@ class CsvFileDecoder:
                     self._op.op_id, "not a CSV file: no ';', ',' or tab in the first line", first
                 )
             self._delimiter = delimiter
+            self._fields = re.compile(f"[{re.escape(delimiter)}\r\n]")
             try:
                 cells = next(csv.reader([first], delimiter=delimiter, strict=False))
             except csv.Error as exc:
@@ -339,8 +369,15 @@ class CsvFileDecoder:
     def _rows(self, lines: list[str]) -> list[CsvRow]:
         if not lines:
             return []
+        before = self._line_no - len(self._carry)  # the lines before those parsed here
         self._line_no += len(lines)
         if self._carry:
+            if all(_ends_quoted(line, self._delimiter, self._fields) for line in lines):
+                # A quoted field still open: nothing to parse until a line closes it.
+                self._carry += lines
+                self._carry_len += sum(map(len, lines))
+                self._check_carry()
+                return []
             lines = self._carry + lines
         # Running dry raises _NeedMore inside the reader: a record cut at the end of the
         # lines is kept for the next feed, not taken as finished.
@@ -362,15 +399,18 @@ class CsvFileDecoder:
         except _NeedMore:
             pass
         except csv.Error as exc:
-            raise DecodeError(self._op.op_id, f"bad CSV near line {self._line_no}: {exc}") from None
+            raise DecodeError(self._op.op_id, f"bad CSV at line {before + reader.line_num}: {exc}") from None
         self._carry = lines[done:]
         self._carry_len = sum(map(len, self._carry))
+        self._check_carry()
+        return rows
+
+    def _check_carry(self) -> None:
         if self._carry_len > self._max_line:
             raise DecodeError(
                 self._op.op_id,
                 f"a record longer than {self._max_line} characters (an unclosed quote?)",
             )
-        return rows
 
     @staticmethod
     def _uneven(names: list[str], cells: list[str]) -> CsvRow:

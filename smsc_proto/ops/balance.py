@@ -27,13 +27,14 @@ class BalanceResult(msgspec.Struct, frozen=True):
 
 # A number as balance.php writes it: `250.80`, `-12.50`, `250` (never a decimal comma,
 # which would be ambiguous with the fmt=1 separator).
-_NUMBER = r"-?\d+(?:\.\d+)?"
+_NUMBER = r"-?\d++(?:\.\d++)?"
 # cur=0: the bare number. cur=1: fmt=0 `<balance> <currency>` [doc]; fmt=1 inferred as
 # `<balance>,<credit>,<currency>` (credit possibly empty or left out). A currency is required
 # after a credit, so a two-number line (`1234,1`, a send answer) is refused, not misread.
+# Possessive runs of blanks: a run that cannot be followed is not re-split (linear time).
 _BALANCE = (
     rf"(?P<balance>{_NUMBER})"
-    rf"(?:(?:\s+|\s*,\s*)(?:(?P<credit>{_NUMBER})?\s*,\s*)?(?P<currency>[A-Za-z]{{3}}))?"
+    rf"(?:(?:\s++|\s*+,\s*+)(?:(?P<credit>{_NUMBER})?+\s*+,\s*+)?(?P<currency>[A-Za-z]{{3}}))?"
 )
 
 

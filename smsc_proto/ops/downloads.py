@@ -79,8 +79,10 @@ LIST_SHAPE = Shape(
     # between them; failing that (dates in another form), `name` takes the extra commas.
     csv=Either(
         Pattern(
-            rf"(?P<id>\d+),(?P<name>{_TEXT}*?),(?P<status>-?\d+),"
-            rf"(?P<created>{_DATE}|),(?P<time>{_DATE}|),(?P<file>{_TEXT}*)",
+            # The lookahead checks the whole line once, so that `file` cannot fail late
+            # for each comma `name` might end at (linear time).
+            rf"(?={_TEXT}*+\Z)(?P<id>\d++),(?P<name>.*?),(?P<status>-?\d++),"
+            rf"(?P<created>{_DATE}|),(?P<time>{_DATE}|),(?P<file>.*)",
             _render_csv_task,
         ),
         Fields(_TASK_FIELDS, free="name", required=1),

@@ -118,7 +118,7 @@ class _RecordsShape(Shape):
         super().__init__(
             text=Either(
                 Pattern(
-                    rf"(?:(?P<name>.*\S)\s+)?-\s+(?P<id>\d*)\s*,\s*(?P<status>{_NUMBER})",
+                    rf"(?:(?P<name>.*\S)\s++)?-\s++(?P<id>\d*+)\s*+,\s*+(?P<status>{_NUMBER})",
                     _render_dash,
                 ),
                 Pairs(
