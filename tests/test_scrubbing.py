@@ -12,7 +12,7 @@ from urllib.parse import quote_plus
 import msgspec
 import pytest
 from documents_support import BOUNDARY, json_part, multipart_type, pdf_part
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from smsc_proto import (
@@ -246,6 +246,7 @@ def _printable(text: str) -> str:
 
 @settings(max_examples=400, deadline=None)
 @given(parts=st.lists(_tokens, max_size=80), pad=st.integers(0, 130))
+@example(parts=["psw", "=", "&", "<psw>", "="], pad=0)  # a tag after `&` read as a name once
 def test_excerpt_is_the_whole_body_scrubbed_then_cut(parts: list[str], pad: int) -> None:
     text = "y" * pad + "".join(parts)
     scrubbed = scrub_credentials(text)
