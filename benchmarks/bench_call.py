@@ -44,6 +44,11 @@ IN_FLIGHT = 14
 CREDENTIALS = Credentials(login="bench", psw="bench-password")
 
 
+# The clock below jumps a minute per reading (so that rate limits never refuse a timed call):
+# a call's total deadline on it must outlast its few readings.
+_NO_DEADLINE = 3600.0
+
+
 def _minute_clock() -> Callable[[], float]:
     ticks = itertools.count()
     return lambda: next(ticks) * 61.0
@@ -62,7 +67,7 @@ def sync_measures(url: str, calls: int) -> dict[str, Callable[[], float]]:
     op = Balance()
     form = dict(op.request(CREDENTIALS).fields)
     pool = urllib3.PoolManager(maxsize=1)
-    client = Client(CREDENTIALS, hosts=[url], clock=_minute_clock())
+    client = Client(CREDENTIALS, hosts=[url], clock=_minute_clock(), total_timeout=_NO_DEADLINE)
     assert client.call(op).balance == Decimal("12.50"), "the client did not decode the answer"
 
     def raw() -> float:
@@ -86,7 +91,13 @@ async def async_measures(url: str, calls: int, rounds: int) -> dict[str, dict[st
     out: dict[str, dict[str, float]] = {}
     async with (
         aiohttp.ClientSession() as session,
-        AsyncClient(CREDENTIALS, hosts=[url], clock=_minute_clock(), max_in_flight=IN_FLIGHT) as client,
+        AsyncClient(
+            CREDENTIALS,
+            hosts=[url],
+            clock=_minute_clock(),
+            total_timeout=_NO_DEADLINE,
+            max_in_flight=IN_FLIGHT,
+        ) as client,
     ):
         assert (await client.call(op)).balance == Decimal("12.50"), "the client did not decode the answer"
 

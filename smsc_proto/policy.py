@@ -10,7 +10,7 @@ A transport's loop is its I/O calls around three questions (h11 style)::
             response = <send attempt.request to attempt.url, reads bounded by call.deadline>
             retry = call.answered(response.status, now)
             if retry is None:
-                body = <read at most call.max_body, or raise call.too_large(...)>
+                body = <call.check_announced(length); read at most call.max_body, else call.too_large(...)>
                 return call.decode(<the whole response>)   # or call.stream_decoder(head)
         except <I/O error> as exc:
             retry = call.failed(<classify exc>, reason, now)  # raises TransportError when it gives up
@@ -75,6 +75,10 @@ def _check_host(host: str) -> str:
     return host.rstrip("/")
 
 
+# The longest timeout accepted (seconds): a day.
+MAX_TIMEOUT = 86_400.0
+
+
 class PolicyConfig:
     """``hosts``: base URLs, the main one first, then backups. ``max_attempts``: tries per
     call across hosts. ``backoff``: first wait before a retry, doubled each time up to
@@ -137,8 +141,9 @@ class PolicyConfig:
             ("read_timeout", read_timeout),
             ("total_timeout", total_timeout),
         ):
-            if not 0 < value < float("inf"):  # NaN fails this too
-                raise ValueError(f"{name}={value!r}: timeouts must be positive and finite")
+            # NaN fails this too; past a day, socket and queue timeouts overflow time_t.
+            if not 0 < value <= MAX_TIMEOUT:
+                raise ValueError(f"{name}={value!r}: timeouts must be positive, at most {MAX_TIMEOUT:g} s")
         if max_body_size < 1:
             raise ValueError(f"max_body_size={max_body_size}: must be at least 1")
         if not 1 <= max_in_flight <= MAX_IN_FLIGHT:
@@ -234,6 +239,11 @@ class Call(Generic[R]):
     def extend(self, now: float) -> None:
         """A stream yielded a record: the next one has a whole ``total_timeout`` again."""
         self.deadline = now + self.config.total_timeout
+
+    def check_announced(self, size: int | None) -> None:
+        """Refuse, before reading it, an answer whose Content-Length is over the cap."""
+        if size is not None and size > self.max_body:
+            raise self.too_large(size)
 
     def too_large(self, size: int | None) -> ResponseTooLarge:
         """The error for an answer over ``max_body_size`` (``size``: its Content-Length)."""

@@ -533,6 +533,8 @@ def test_escaped_spellings_of_the_secret_are_hidden(psw: str, body: str) -> None
         ({"max_in_flight": 0}, "max_in_flight=0"),
         ({"read_timeout": 0}, "timeouts must be positive"),
         ({"connect_timeout": -1}, "timeouts must be positive"),
+        ({"total_timeout": 1e12}, "at most 86400 s"),
+        ({"total_timeout": float("nan")}, "timeouts must be positive"),
         ({"backoff": -1}, "must not be negative"),
         ({"max_backoff": -1}, "must not be negative"),
     ],

@@ -197,8 +197,7 @@ class AsyncClient:
     async def _read(self, call: Call[Any], response: aiohttp.ClientResponse) -> bytes:
         """The whole body, at most ``call.max_body`` bytes (``ResponseTooLarge`` beyond)."""
         announced = response.content_length
-        if announced is not None and announced > call.max_body:
-            raise call.too_large(announced)
+        call.check_announced(announced)
         chunks = []
         size = 0
         while chunk := await response.content.read(self._chunk_size):

@@ -289,8 +289,7 @@ class Client:
     def _read(self, call: Call[Any], response: urllib3.BaseHTTPResponse) -> bytes:
         """The whole body, at most ``call.max_body`` bytes (``ResponseTooLarge`` beyond)."""
         announced = _length(response)
-        if announced is not None and announced > call.max_body:
-            raise call.too_large(announced)
+        call.check_announced(announced)
         _exchange.deadline, _exchange.clock = call.deadline, self._clock
         body = response.read(call.max_body + 1)
         if len(body) > call.max_body:
