@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from smsc_proto.errors import DecodeError, Malformed
 from smsc_proto.formats.envelope import ApiError, error_in_json, error_in_text, error_in_xml
-from smsc_proto.formats.json import parse_json
-from smsc_proto.formats.xml import parse_xml
+from smsc_proto.formats.xml import ENVELOPE_ROOM, ElementRoom, parse_xml
 from smsc_proto.http import HttpResponse, body_text
 from smsc_proto.shape import ShapeDecoder, ShapeError
 
@@ -35,7 +34,7 @@ def decode_text(op: Op[R], text: str, status: int = 200) -> R:
         body = text.strip()
         decoder: ShapeDecoder[R] = op.result_shape().decoder(op.result_type)
         first = body[:1]
-        error, parsed = _envelope(body, first)
+        error, parsed = _envelope(body, first, decoder.xml_room)
         if error is not None:
             raise op.error_for(error)
         if not 200 <= status < 300:
@@ -43,7 +42,7 @@ def decode_text(op: Op[R], text: str, status: int = 200) -> R:
         if not body:
             return decoder.empty()
         if first in {"{", "["}:
-            return decoder.from_json(body, parsed)
+            return decoder.from_json(body)
         if first == "<":
             return decoder.from_xml(parsed)
         return decoder.from_text(body, op.fmt)
@@ -55,7 +54,7 @@ def find_error(text: str) -> ApiError | None:
     """The API error a body carries in any fmt, or None when it is not an error envelope."""
     body = text.strip()
     try:
-        return _envelope(body, body[:1])[0]
+        return _envelope(body, body[:1], ENVELOPE_ROOM)[0]
     except Malformed:
         return None
 
@@ -83,21 +82,19 @@ def _kind(body: str) -> str:
     return "text that is not an API error"
 
 
-def _envelope(body: str, first: str) -> tuple[ApiError | None, Any]:
-    """The error in a stripped body (``first`` its first character), and what was parsed to
-    find it (the JSON value, when the body could be an envelope, or the XML root) for the
-    reader to reuse."""
+def _envelope(body: str, first: str, room: ElementRoom) -> tuple[ApiError | None, Any]:
+    """The error in a stripped body (``first`` its first character), and the XML root
+    parsed to find it (with the elements ``room`` allows), for the reader to reuse."""
     if first == "{":
         # Only an object holding this key (or escapes, which could spell it) can be an
-        # envelope: most answers skip the generic parse.
+        # envelope: most answers skip a second pass over the body.
         if '"error_code"' not in body and "\\u" not in body:
             return None, None
-        data = parse_json(body)
-        return error_in_json(data), data
+        return error_in_json(body), None
     if first == "[":
         return None, None
     if first == "<":
-        root = parse_xml(body)
+        root = parse_xml(body, room)
         return error_in_xml(root), root
     return (error_in_text(body) if body else None), None
 

@@ -48,6 +48,8 @@ __all__ = [
 ]
 
 _EXCERPT_LIMIT = 120
+# The longest API error description kept; the API's own are a line long.
+_DESCRIPTION_LIMIT = 500
 _HIDDEN = "<hidden>"
 
 
@@ -90,8 +92,13 @@ class SmscError(SmscProtoError):
         message_id: int | str | None = None,
     ) -> None:
         self.code = code
-        # The server may echo the request form in its description.
-        self.description = scrub_credentials(description)
+        # The server may echo the request form in its description: scrubbed, then cut (a
+        # hostile one may be megabytes long).
+        self._cut = len(description) > _DESCRIPTION_LIMIT
+        if self._cut:
+            self.description = _scrubbed_head(description, _DESCRIPTION_LIMIT)[:_DESCRIPTION_LIMIT] + "..."
+        else:
+            self.description = scrub_credentials(description)
         self.op = op
         # send.php errors 3, 6, 7, 8 carry the id of the message they concern (as sent: a
         # text id is the server's too).
@@ -108,7 +115,7 @@ class SmscError(SmscProtoError):
 
     def redact(self, secrets: Iterable[str]) -> None:
         """A server that echoes the request form may put the password in the description."""
-        self.description = _scrub(self.description, secrets, cut=False)
+        self.description = _scrub(self.description, secrets, cut=self._cut)
         self.args = (self._text(),)
 
 

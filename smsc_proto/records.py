@@ -29,6 +29,7 @@ from typing import Any
 import msgspec
 
 from smsc_proto.errors import Malformed
+from smsc_proto.formats.json import read_raw
 
 __all__ = [
     "EMPTY_IS_NONE",
@@ -514,6 +515,7 @@ class Record:
         )
         self._parts: dict[tuple[tuple[str, ...], int | None], Callable[[list[str]], Any]] = {}
         self._twin: tuple[type, Callable[[Any], Any] | None] | None = None
+        self._lenient: tuple[type, Callable[[Any], dict[str, Any]]] | None = None
 
     def _build(
         self,
@@ -565,6 +567,17 @@ class Record:
             ]
         return self._build("from_parts", "p", lines, present)  # type: ignore[no-any-return]
 
+    def held(self) -> list[tuple[str, Record]]:
+        """The records this one's fields hold (one or a list): the field's wire name and the
+        builders of those records."""
+        held = []
+        for f in self.fields:
+            kinds, _ = _members(_unannotated(f.tp)[0])
+            inner = _list_item(kinds[0]) or kinds[0]
+            if _is_struct(inner):
+                held.append((f.wire, record(inner)))
+        return held
+
     # -- the msgspec route ------------------------------------------------------------------
 
     def twin(self) -> tuple[type, Callable[[Any], Any] | None]:
@@ -602,6 +615,36 @@ class Record:
         convert = _compile("from_twin", "w", [*lines, f"return R({', '.join(args)})"], namespace)
         return twin, convert
 
+    def lenient(self) -> tuple[type, Callable[[Any], dict[str, Any]]]:
+        """For JSON the twin refuses: a struct of the record's wire names that msgspec fills
+        with raw values, and the function from it to the record dict ``from_dict`` reads.
+        msgspec skips unknown keys unread and stops at a record without a required name, so
+        a hostile body allocates no more than the records it can hold."""
+        if self._lenient is None:
+            self._lenient = self._make_lenient()
+        return self._lenient
+
+    def _make_lenient(self) -> tuple[type, Callable[[Any], dict[str, Any]]]:
+        fields: list[tuple[str, Any, Any]] = []
+        reads: list[tuple[str, str, Converter]] = []
+        for f in self.fields:
+            default = msgspec.field(default=msgspec.NODEFAULT if f.required else _ABSENT, name=f.wire)
+            fields.append((f.attr, msgspec.Raw, default))
+            reads.append((f.attr, f.wire, _lenient_read(f.tp)))
+        # gc=False: it holds raw values only.
+        name = f"{self.cls.__name__}Lenient"
+        lenient = msgspec.defstruct(name, fields, kw_only=True, frozen=True, gc=False)
+
+        def to_dict(value: Any) -> dict[str, Any]:
+            found = {}
+            for attr, wire, read in reads:
+                raw = getattr(value, attr)
+                if raw:
+                    found[wire] = read(raw)
+            return found
+
+        return lenient, to_dict
+
     @cache  # noqa: B019 -- one decoder per (struct, many), for the life of the struct
     def json_decoder(self, many: bool) -> msgspec.json.Decoder[Any]:
         twin, _ = self.twin()
@@ -636,6 +679,41 @@ def _twin_field(tp: Any, what: str) -> tuple[Any, Converter | None]:
             return tp, None
         return typing.Union[(twin, *none)], _maybe(convert)
     return tp, None
+
+
+_ABSENT = msgspec.Raw()  # an optional name the record lacks (empty, so false)
+
+
+def _lenient_read(tp: Any) -> Converter:
+    """From a field's raw JSON value to what ``from_dict`` reads: a scalar as it is; an array
+    or object only where records (or a list) belong, read as the lenient records they must
+    be (a list of one may come as a lone record, as XML writes it)."""
+    kinds, _ = _members(_unannotated(tp)[0])
+    item = _list_item(kinds[0])
+    nested = item if item is not None else kinds[0]
+    if _is_struct(nested):
+        lenient, to_dict = record(nested).lenient()
+        decoder = msgspec.json.Decoder(list[lenient] | lenient)  # type: ignore[valid-type]
+        return _nested(decoder, to_dict)
+    if item is not None:
+        return _nested(_RAW_LIST, read_raw)
+    return read_raw
+
+
+_RAW_LIST = msgspec.json.Decoder(list[msgspec.Raw])
+
+
+def _nested(decoder: msgspec.json.Decoder[Any], read: Converter) -> Converter:
+    def nested(raw: msgspec.Raw) -> Any:
+        if memoryview(raw)[0] not in b"[{":
+            return read_raw(raw)  # not a container: the converter says whether it may be
+        try:
+            value = decoder.decode(raw)
+        except msgspec.ValidationError as exc:
+            raise ConvertError(str(exc)) from None
+        return [read(v) for v in value] if value.__class__ is list else read(value)
+
+    return nested
 
 
 def _each(convert: Converter) -> Converter:

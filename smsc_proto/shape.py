@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import msgspec
 
 from smsc_proto.errors import Malformed
-from smsc_proto.formats.json import JsonError, parse_json, render_json
+from smsc_proto.formats.json import JsonError, render_json
 from smsc_proto.formats.text import Fields, Layout, LayoutError, split_records
-from smsc_proto.formats.xml import element_record, render_element
+from smsc_proto.formats.xml import ElementRoom, element_record, render_element
 from smsc_proto.records import ConvertError, Record, record, wire_value
 
 if TYPE_CHECKING:
@@ -51,7 +51,8 @@ class Shape:
 
     Irregular answers override ``json_records`` or ``xml_records``, which give the records
     as plain dicts; the typed builders do the rest. ``json_records`` is consulted when the
-    typed msgspec route refuses the body, as it refuses any container but the regular one.
+    typed msgspec route refuses the body, as it refuses any container but the regular one;
+    ``json_forms`` names the containers that route may meet.
     """
 
     def __init__(
@@ -83,6 +84,20 @@ class Shape:
         """The text layouts to try, the asked fmt's first."""
         pair = [self.csv, self.text] if fmt == 1 else [self.text, self.csv]
         return [layout for layout in pair if layout is not None]
+
+    def json_forms(self, item: type) -> tuple[Any, ...]:
+        """The JSON containers of records ``item`` that msgspec is asked for, in turn, when
+        the typed route refuses a body. One record may come as an array of one; a list as
+        a lone record. None of them holds more records than the answer can."""
+        if self.many:
+            return (list[item] | item,)  # type: ignore[valid-type]
+        return (tuple[item] | item,)  # type: ignore[valid-type]
+
+    def xml_record_tags(self, item: Record) -> list[str]:
+        """The tags each record of a list writes once (its own and its required names): the
+        records of an XML answer are at most as many as the rarest of them."""
+        required = [f.wire for f in item.fields if f.required]
+        return [self.xml_item, *required] if self.xml_item else required
 
     def json_records(self, data: Any) -> Any:
         """A parsed JSON answer as one record dict, or (``many``) a list of them."""
@@ -159,27 +174,53 @@ class ShapeDecoder(Generic[R]):
         self._json_one = self.record.json_decoder(False)
         self._json_list = self.record.json_decoder(True)
         self._from_twin = self.record.twin()[1]
+        lenient, self._lenient_dict = self.record.lenient()
+        self.xml_room = _element_room(self.record, shape.xml_record_tags(self.record) if many else None)
+        self._lenient_forms = [msgspec.json.Decoder(form) for form in shape.json_forms(lenient)]
 
     def empty(self) -> R:
         if self.shape.empty_list and self.many:
             return []  # type: ignore[return-value]
         raise ShapeError("empty body")
 
-    def from_json(self, text: str, data: Any = None) -> R:
-        """fmt=3: straight into the structs; ``data`` is the body already parsed (generic),
-        when the envelope check had to. A body msgspec refuses (``""`` for none, a number
-        written as text the API documents as text...) is typed field by field instead."""
-        if data is None:
+    def from_json(self, text: str) -> R:
+        """fmt=3: straight into the structs; a body msgspec refuses that way (``""`` for
+        none, a number written as text the API documents as text...) is typed field by
+        field instead."""
+        try:
+            return self._fast_json(text)
+        except (msgspec.ValidationError, ConvertError):
+            return self.from_json_by_field(text)
+        except msgspec.DecodeError as exc:  # not JSON at all
+            raise JsonError(str(exc)) from None
+        except RecursionError:
+            raise JsonError("nested too deeply") from None
+
+    def from_json_by_field(self, text: str) -> R:
+        """fmt=3 typed field by field: msgspec reads the containers and records the shape
+        allows (``json_forms``), leaving values raw; the record converters read them."""
+        refused: msgspec.ValidationError | None = None
+        for form in self._lenient_forms:
             try:
-                return self._fast_json(text)
-            except (msgspec.ValidationError, ConvertError):
-                data = parse_json(text)  # typed field by field below
-            except msgspec.DecodeError as exc:  # not JSON at all
+                found = form.decode(text)
+            except msgspec.ValidationError as exc:
+                refused = refused or exc
+                continue
+            except msgspec.DecodeError as exc:
                 raise JsonError(str(exc)) from None
             except RecursionError:
                 raise JsonError("nested too deeply") from None
-        records = self.shape.json_records(data)
-        return self._typed(records)
+            return self._typed(self.shape.json_records(self._plain(found)))
+        raise ShapeError(str(refused))
+
+    def _plain(self, found: Any) -> Any:
+        """Lenient records, as dicts in the containers they came in."""
+        to_dict = self._lenient_dict
+        if found.__class__ in (list, tuple):
+            return [to_dict(v) for v in found]
+        if found.__class__ is dict:
+            return {k: to_dict(v) for k, v in found.items()}
+        return to_dict(found)
 
     def _fast_json(self, text: str) -> R:
         first = text.lstrip()[:1]
@@ -229,6 +270,16 @@ class ShapeDecoder(Generic[R]):
         if records.__class__ is not list:
             raise ShapeError("expected a list of records")
         return [from_dict(item) if item.__class__ is dict else _not_a_record(item) for item in records]  # type: ignore[return-value]
+
+
+def _element_room(item: Record, bounded_by: list[str] | None) -> ElementRoom:
+    """The room of records ``item`` (one, or ``bounded_by`` those tags) and the records
+    their fields hold, each bounded by its field's tag and its own required names."""
+    nested = [
+        _element_room(inner, [wire, *(f.wire for f in inner.fields if f.required)])
+        for wire, inner in item.held()
+    ]
+    return ElementRoom(len(item.fields), bounded_by=bounded_by, nested=nested)
 
 
 def _not_a_record(item: Any) -> Any:

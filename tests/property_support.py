@@ -70,6 +70,7 @@ __all__ = [
     "wire_json_bodies",
     "wire_json_record",
     "headers_strategy",
+    "is_file_op",
     "junk_bodies",
     "message_ids",
     "op_classes",

@@ -2,8 +2,7 @@ import pytest
 
 from smsc_proto.decode import find_error
 from smsc_proto.formats.envelope import ApiError, error_in_json, error_in_text, error_in_xml, render_error
-from smsc_proto.formats.json import parse_json
-from smsc_proto.formats.xml import parse_xml
+from smsc_proto.formats.xml import ENVELOPE_ROOM, parse_xml
 
 
 @pytest.mark.parametrize(
@@ -68,12 +67,15 @@ def test_render_round_trips(fmt: int, message_id: int | None) -> None:
 
 
 def test_each_reader_takes_its_parsed_form() -> None:
-    assert error_in_json(parse_json('{"error": "e", "error_code": 2, "id": "ab"}')) == ApiError(2, "e", "ab")
-    assert error_in_json(parse_json('[{"error_code": 2}]')) is None
-    assert error_in_json(parse_json('{"error_code": 2}')) == ApiError(2, "")
-    root = parse_xml("<result><error> e </error><error_code>4</error_code></result>")
+    assert error_in_json('{"error": "e", "error_code": 2, "id": "ab"}') == ApiError(2, "e", "ab")
+    assert error_in_json('{"error_code": 2}') == ApiError(2, "")
+    assert error_in_json('{"error_code": [2], "error": "e"}') is None
+    # A description that is not text is shown as written; other keys are never read.
+    nested = '{"error_code": "2", "error": {"a": [1]}, "rows": [' + "{}," * 1000 + "{}]}"
+    assert error_in_json(nested) == ApiError(2, '{"a": [1]}')
+    root = parse_xml("<result><error> e </error><error_code>4</error_code></result>", ENVELOPE_ROOM)
     assert error_in_xml(root) == ApiError(4, "e")
-    assert error_in_xml(parse_xml("<result><error>e</error></result>")) is None
+    assert error_in_xml(parse_xml("<result><error>e</error></result>", ENVELOPE_ROOM)) is None
     assert error_in_text("ERROR = 3 (no money), ID - 7") == ApiError(3, "no money", 7)
     assert error_in_text("0,-9") == ApiError(9, "")
     assert error_in_text("OK - 1 SMS, ID - 7") is None

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from smsc_proto.formats.json import render_json
+import msgspec
+
+from smsc_proto.formats.json import JsonError, read_raw, render_json
 from smsc_proto.formats.xml import render_element
 from smsc_proto.records import number_if_digits
 
@@ -64,16 +66,47 @@ def _code(raw: Any) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
-def error_in_json(data: Any) -> ApiError | None:
-    """The error a parsed JSON value carries: an object with ``error_code``."""
-    if data.__class__ is not dict or "error_code" not in data:
+_ABSENT = msgspec.Raw()
+# Bytes of an array or object description kept (SmscError shortens any description further).
+_CONTAINER_SHOWN = 2048
+
+
+class _JsonEnvelope(msgspec.Struct, gc=False):
+    # Raw values, empty when absent; every other key is skipped unread, whatever it holds.
+    error_code: msgspec.Raw = _ABSENT
+    error: msgspec.Raw = _ABSENT
+    id: msgspec.Raw = _ABSENT
+
+
+_JSON_ENVELOPE = msgspec.json.Decoder(_JsonEnvelope)
+
+
+def error_in_json(body: str) -> ApiError | None:
+    """The error a JSON object carries (``body`` starts with ``{``): ``error_code``."""
+    try:
+        found = _JSON_ENVELOPE.decode(body)
+    except msgspec.DecodeError as exc:  # ValidationError included: not an object
+        raise JsonError(str(exc)) from None
+    except RecursionError:
+        raise JsonError("nested too deeply") from None
+    if not found.error_code:
         return None
-    code = _code(data["error_code"])
+    code = _code(read_raw(found.error_code))
     if code is None:
         return None
-    description = data.get("error")
-    text = "" if description is None else str(description)
-    return ApiError(code, text, _message_id(data.get("id")))
+    description = _description(found.error)
+    return ApiError(code, description, _message_id(read_raw(found.id) if found.id else None))
+
+
+def _description(raw: msgspec.Raw) -> str:
+    if not raw:
+        return ""
+    value = read_raw(raw)
+    if value is None:
+        return ""
+    if value.__class__ in (list, dict):  # not text: the start of its JSON, as written
+        return bytes(memoryview(raw)[:_CONTAINER_SHOWN]).decode("utf-8", "replace")
+    return str(value)
 
 
 def error_in_xml(root: etree._Element) -> ApiError | None:

@@ -9,7 +9,7 @@ import msgspec
 
 from smsc_proto.errors import Malformed
 
-__all__ = ["JsonError", "parse_json", "render_json"]
+__all__ = ["JsonError", "parse_json", "read_raw", "render_json"]
 
 _decoder = msgspec.json.Decoder(float_hook=Decimal)
 
@@ -18,7 +18,7 @@ class JsonError(Malformed):
     """The text is not JSON."""
 
 
-def parse_json(text: str | bytes) -> Any:
+def parse_json(text: str | bytes | memoryview) -> Any:
     """Any JSON value; numbers with a fraction or exponent as Decimal."""
     try:
         return _decoder.decode(text)
@@ -29,6 +29,19 @@ def parse_json(text: str | bytes) -> Any:
     except ArithmeticError:
         # decimal.InvalidOperation from float_hook: a number like 1e999999999999999999.
         raise JsonError("number out of range") from None
+
+
+def read_raw(raw: msgspec.Raw) -> Any:
+    """A value msgspec skipped over as raw JSON: a scalar read as ``parse_json`` reads it;
+    an array or object comes back empty and unread. Where a scalar belongs only its kind
+    matters, and reading it could allocate a tree as large as the body."""
+    view = memoryview(raw)
+    first = view[0]
+    if first == 0x5B:  # [
+        return []
+    if first == 0x7B:  # {
+        return {}
+    return parse_json(view)
 
 
 def render_json(value: Any) -> str:

@@ -135,6 +135,9 @@ class _RecordsShape(Shape):
             many=True,
         )
 
+    def json_forms(self, item: type) -> tuple[Any, ...]:
+        return (*super().json_forms(item), dict[str, item])  # type: ignore[valid-type]
+
     def json_records(self, data: Any) -> Any:
         if data.__class__ is dict and "status" not in data:
             # An object keyed by operator name: {"MTS": {"id": .., "status": ..}, ...}
