@@ -156,11 +156,14 @@ class AsyncClient:
         within the deadline (``DeadlineExceeded``: nothing was sent)."""
         if attempt.delay:
             await self._sleep(attempt.delay)
-        try:
-            async with asyncio.timeout(call.remaining(self._clock())):
-                await self._slots.acquire()
-        except TimeoutError:
-            raise call.expired() from None
+        if self._slots.locked():  # a free slot is taken at once: no timer needed
+            try:
+                async with asyncio.timeout(call.remaining(self._clock())):
+                    await self._slots.acquire()
+            except TimeoutError:
+                raise call.expired() from None
+        else:
+            await self._slots.acquire()
         pause = _POLL_FIRST
         limits = self._policy.limits
         while not limits.try_slot():

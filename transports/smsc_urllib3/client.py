@@ -77,12 +77,14 @@ class _GuardedSocket:
     def __init__(self, sock: socket.socket) -> None:
         self._sock = sock
         self._timeout = sock.gettimeout()
+        self._shortened = False  # the socket waits less than _timeout: the deadline is near
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._sock, name)
 
     def settimeout(self, timeout: float | None) -> None:
         self._timeout = timeout
+        self._shortened = False
         self._sock.settimeout(timeout)
 
     def gettimeout(self) -> float | None:
@@ -98,7 +100,14 @@ class _GuardedSocket:
             left = deadline - _exchange.clock()
             if left <= 0:
                 raise TimeoutError("the call's total_timeout passed")
-            self._sock.settimeout(left if self._timeout is None else min(self._timeout, left))
+            # settimeout is a system call: made only when the deadline, not the read
+            # timeout, is what the read must keep (or no longer is).
+            if self._timeout is None or left < self._timeout:
+                self._sock.settimeout(left)
+                self._shortened = True
+            elif self._shortened:
+                self._sock.settimeout(self._timeout)
+                self._shortened = False
         return self._sock.recv_into(buffer, nbytes, flags)
 
     def makefile(self, mode: str = "rb", buffering: int | None = None, **_: Any) -> io.BufferedReader:
@@ -291,6 +300,8 @@ class Client:
         announced = _length(response)
         call.check_announced(announced)
         _exchange.deadline, _exchange.clock = call.deadline, self._clock
+        if announced is not None:  # http.client reads no more than announced (the faster read)
+            return response.read()
         body = response.read(call.max_body + 1)
         if len(body) > call.max_body:
             raise call.too_large(announced)
