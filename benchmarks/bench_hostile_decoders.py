@@ -3,10 +3,10 @@
     python benchmarks/bench_hostile_decoders.py
 
 Each case runs in a fresh process, which reports its seconds and its peak RSS above what was
-resident before the decode (libxml2's allocations included; Linux). The baseline, in the same process, decodes a real answer
-of the same size and format (jobs.get_all records, rendered by the op itself). Goals: a
-hostile body costs at most the time of the real one (ratio <= 1.0) and grows memory by at
-most 12 times its size (200 MB for 16 MB).
+resident before the decode (libxml2's allocations included; Linux). The baseline, in the
+same way, decodes a real answer of the same size and format (jobs.get_all records, rendered
+by the op itself). Goals: a hostile body costs at most the time of the real one (ratio <=
+1.0) and grows memory by at most 12 times its size (200 MB for 16 MB).
 """
 
 from __future__ import annotations

@@ -308,12 +308,14 @@ _HEAD_MAX = 256
 # is: scrubbing twice changes nothing). Quoted: up to the closing quote (kept), escapes
 # skipped; a quote before a letter or digit does not close (``"a\\"b"``: JSON quoted in a
 # repr doubles the backslashes, and the count of escape levels is not known). Element text:
-# up to the next tag, CDATA sections included. Unquoted: up to the end of the line or an
-# ``&`` that starts the next ``name=`` pair (``&amp;x=`` too; no name holds ``<``, so that a
-# ``<psw>`` after it stays in the value and scrubbing twice changes nothing); any other ``&``
-# is the value's own (a decoded echo of ``a&=b``, an entity of ``a&lt;b``). Over-hiding the
-# rest of a line is the price of a raw echo, where a password may hold spaces or quotes.
-_TEXT_VALUE = r"(?:[^<]++|<!\[CDATA\[(?:[^\]]++|\](?!\]>))*+(?:\]\]>)?)++"
+# up to the next tag, CDATA sections included, and ``<hidden>`` (else a second pass reads
+# ``<psw =]]><hidden>`` as the key ``psw =`` instead of the element it was). Unquoted: up
+# to the end of the line or an ``&`` that starts the next ``name=`` pair (``&amp;x=`` too;
+# no name holds ``<``, so that a ``<psw>`` after it stays in the value and scrubbing twice
+# changes nothing); any other ``&`` is the value's own (a decoded echo of ``a&=b``, an entity
+# of ``a&lt;b``). Over-hiding the rest of a line is the price of a raw echo, where a password
+# may hold spaces or quotes.
+_TEXT_VALUE = r"(?:[^<]++|<hidden>|<!\[CDATA\[(?:[^\]]++|\](?!\]>))*+(?:\]\]>)?)++"
 _DQ_VALUE = r"(?:[^\"\\]++|\\[\s\S]?|\"(?=[0-9A-Za-z]))++"
 _SQ_VALUE = r"(?:[^'\\]++|\\[\s\S]?|'(?=[0-9A-Za-z]))++"
 _BARE_VALUE = r"(?:[^&\r\n]++|&(?![^&=<>\r\n]{1,64}=))++"

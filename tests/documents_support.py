@@ -91,9 +91,9 @@ class Answer:
 class FileServer:
     """A loopback HTTP/1.1 server answering ``answer`` to every request::
 
-        with FileServer() as server:
-            server.answer = Answer(minimal_pdf(), headers={"Content-Type": PDF_TYPE})
-            Client(creds, hosts=[server.url], rate_limits=False).call(op)
+    with FileServer() as server:
+        server.answer = Answer(minimal_pdf(), headers={"Content-Type": PDF_TYPE})
+        Client(creds, hosts=[server.url], rate_limits=False).call(op)
     """
 
     def __init__(self) -> None:

@@ -5,8 +5,9 @@ Every connection reads one request (headers and Content-Length body), then does 
 
 - ``drip_status``: writes a good answer one byte every ``interval`` seconds, status line first;
 - ``drip_body``: writes the head at once, then the body ``piece`` bytes (1) every ``interval``;
-- ``huge``: announces ``size`` bytes (or sends them chunked with ``announce=False``) and
-  writes them as fast as the client reads;
+- ``huge``: announces ``size`` bytes (or sends them chunked with ``announce=False``, and a
+  lying ``Content-Length: small`` beside when ``small`` is set) and writes them as fast as
+  the client reads;
 - ``silent``: accepts and never writes (a TLS handshake or an answer that never comes);
 - ``slow``: waits ``interval`` seconds, then answers ``body``; counts requests in flight;
 - ``reset``: announces the body, writes half of it, then resets the connection.
@@ -35,7 +36,9 @@ class HostileServer:
         size: int = 0,
         announce: bool = True,
         piece: int = 1,
+        small: int | None = None,
     ) -> None:
+        self.small = small
         self.behaviour = behaviour
         self.piece = piece
         self.body = body
@@ -166,7 +169,10 @@ class HostileServer:
                 f"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {self.size}\r\n\r\n".encode()
             )
         else:
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n")
+            lie = b"" if self.small is None else b"Content-Length: %d\r\n" % self.small
+            conn.sendall(
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n%sTransfer-Encoding: chunked\r\n\r\n" % lie
+            )
         left = self.size
         while left > 0 and not self._stop.is_set():
             piece = block[: min(left, len(block))]

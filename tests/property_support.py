@@ -486,8 +486,6 @@ def _odd_values(fields: Sequence[str]) -> st.SearchStrategy[bytes]:
     return st.builds(render, forms, pairs)
 
 
-
-
 @cache
 def op_seed_bodies(op_id: str) -> tuple[bytes, ...]:
     return tuple(seed.body for seed in seed_bodies(op_id))

@@ -247,10 +247,7 @@ JSON_CASES = _json_cases()
 def test_every_record_result_type_has_a_json_case() -> None:
     covered = {repr(op.result_type) for _, op in JSON_CASES}
     expected = {
-        repr(cls.result_type)
-        for op_id in OPS
-        for cls in op_classes(op_id)
-        if not issubclass(cls, FileOp)
+        repr(cls.result_type) for op_id in OPS for cls in op_classes(op_id) if not issubclass(cls, FileOp)
     }
     assert covered == expected
 

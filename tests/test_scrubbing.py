@@ -247,6 +247,7 @@ def _printable(text: str) -> str:
 @settings(max_examples=400, deadline=None)
 @given(parts=st.lists(_tokens, max_size=80), pad=st.integers(0, 130))
 @example(parts=["psw", "=", "&", "<psw>", "="], pad=0)  # a tag after `&` read as a name once
+@example(parts=["<", "psw", " ", "=", "]]>", "psw"], pad=0)  # <hidden> read as no element text
 def test_excerpt_is_the_whole_body_scrubbed_then_cut(parts: list[str], pad: int) -> None:
     text = "y" * pad + "".join(parts)
     scrubbed = scrub_credentials(text)

@@ -300,8 +300,8 @@ class Client:
         announced = _length(response)
         call.check_announced(announced)
         _exchange.deadline, _exchange.clock = call.deadline, self._clock
-        if announced is not None:  # http.client reads no more than announced (the faster read)
-            return response.read()
+        if announced is not None and not response.chunked:
+            return response.read()  # http.client reads no more than announced: the faster read
         body = response.read(call.max_body + 1)
         if len(body) > call.max_body:
             raise call.too_large(announced)
