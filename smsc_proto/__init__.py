@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         InvoiceResult,
     )
     from smsc_proto.ops.downloads import CsvRow, DownloadsGetFile, DownloadsGetList, Task, TaskStatus
+    from smsc_proto.ops.info import InfoOperator, OperatorInfo, TinyurlsGet, TinyUrlStats
     from smsc_proto.ops.jobs import (
         Job,
         JobCreated,
@@ -73,6 +74,15 @@ if TYPE_CHECKING:
     from smsc_proto.ops.ping import Ping
     from smsc_proto.ops.send import PhoneInfo, Send, SendCost, SendCostResult, SendResult
     from smsc_proto.ops.status import Status, StatusBatch, StatusDel, StatusResult
+    from smsc_proto.ops.templates import (
+        Template,
+        TemplateCreated,
+        TemplateFormat,
+        TemplatesAdd,
+        TemplatesChg,
+        TemplatesDel,
+        TemplatesGet,
+    )
     from smsc_proto.paging import AfterIdPager, TaskPager
     from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure, PolicyConfig
     from smsc_proto.ratelimit import RateLimit, RateLimiter
@@ -92,6 +102,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "InvoiceResult",
     ),
     "smsc_proto.ops.downloads": ("CsvRow", "DownloadsGetFile", "DownloadsGetList", "Task", "TaskStatus"),
+    "smsc_proto.ops.info": ("InfoOperator", "OperatorInfo", "TinyUrlStats", "TinyurlsGet"),
     "smsc_proto.ops.jobs": (
         "Job",
         "JobCreated",
@@ -114,6 +125,15 @@ _LAZY: dict[str, tuple[str, ...]] = {
     "smsc_proto.ops.ping": ("Ping",),
     "smsc_proto.ops.send": ("PhoneInfo", "Send", "SendCost", "SendCostResult", "SendResult"),
     "smsc_proto.ops.status": ("Status", "StatusBatch", "StatusDel", "StatusResult"),
+    "smsc_proto.ops.templates": (
+        "Template",
+        "TemplateCreated",
+        "TemplateFormat",
+        "TemplatesAdd",
+        "TemplatesChg",
+        "TemplatesDel",
+        "TemplatesGet",
+    ),
     "smsc_proto.paging": ("AfterIdPager", "TaskPager"),
     "smsc_proto.policy": ("DEFAULT_HOSTS", "Attempt", "Call", "CallPolicy", "Failure", "PolicyConfig"),
     "smsc_proto.ratelimit": ("RateLimit", "RateLimiter"),
@@ -146,6 +166,7 @@ __all__ = [
     "FileOp",
     "HttpRequest",
     "HttpResponse",
+    "InfoOperator",
     "InsufficientFundsError",
     "InvalidParameter",
     "InvoiceResult",
@@ -168,6 +189,7 @@ __all__ = [
     "OkResult",
     "Op",
     "OperationFailedError",
+    "OperatorInfo",
     "OperatorTemplateAdded",
     "OperatorTemplateInfo",
     "OperatorTemplatesAdd",
@@ -194,7 +216,16 @@ __all__ = [
     "Task",
     "TaskPager",
     "TaskStatus",
+    "Template",
+    "TemplateCreated",
+    "TemplateFormat",
     "TemplateStatus",
+    "TemplatesAdd",
+    "TemplatesChg",
+    "TemplatesDel",
+    "TemplatesGet",
+    "TinyUrlStats",
+    "TinyurlsGet",
     "TransportError",
     "__version__",
     "login_limits",

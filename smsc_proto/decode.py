@@ -36,6 +36,8 @@ def decode_text(op: Op[R], text: str, status: int = 200) -> R:
         first = body[:1]
         error, parsed = _envelope(body, first, decoder.xml_room)
         if error is not None:
+            if error.code in op.empty_codes:
+                return decoder.none_found()
             raise op.error_for(error)
         if not 200 <= status < 300:
             raise ShapeError(f"HTTP {status} without an API error envelope")

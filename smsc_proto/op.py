@@ -191,6 +191,8 @@ class Op(
     idempotent: ClassVar[bool] = True
     rate_limit: ClassVar[RateLimit | None] = None
     shape: ClassVar[Shape] = OK_SHAPE
+    # API error codes that mean "no records" to a list command: its result is an empty list.
+    empty_codes: ClassVar[frozenset[int]] = frozenset()
     # Wire names of text parameters that may hold line breaks and tabs (message texts).
     line_breaks: ClassVar[frozenset[str]] = frozenset()
     # R, read from the class's ``Op[R]`` base.
@@ -262,9 +264,10 @@ class Op(
             seen = "" if read == name else f" (the server reads {name!r} as {read!r})"
             if read in _RESERVED:
                 raise self.invalid("extra", name, _RESERVED[read] + seen)
-            if read in modelled:
+            field = modelled.get(read) or modelled.get(_indexed_name(name))
+            if field is not None:
                 raise self.invalid(
-                    "extra", name, f"is a parameter of {self.op_id}: set its field {modelled[read]}{seen}"
+                    "extra", name, f"is a parameter of {self.op_id}: set its field {field}{seen}"
                 )
             if read in commands:
                 raise self.invalid(
@@ -419,6 +422,17 @@ def php_name(name: str) -> str:
     if cut >= 0:
         text = text[:cut].strip() if "]" in text[cut:] else text[:cut] + "_" + text[cut + 1 :]
     return text.replace(".", "_").replace(" ", "_").lower()
+
+
+def _indexed_name(name: str) -> str:
+    """``name`` as one element of a PHP array parameter (``FL[1]`` is ``fl[1]``), or "" when
+    it names no index: a field modelled as ``fl[1]`` leaves ``fl[2]`` to ``extra``."""
+    text = name.strip()
+    cut = text.find("[")
+    end = text.find("]", cut + 1)
+    if cut < 0 or end < 0 or not text[cut + 1 : end].strip():
+        return ""
+    return f"{php_name(text[:cut])}[{text[cut + 1 : end].strip().lower()}]"
 
 
 def check_text(op: Op[Any], field: str, value: str, *, line_breaks: bool = False, key: str = "") -> None:

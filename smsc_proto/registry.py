@@ -16,7 +16,18 @@ from smsc_proto.op import REGISTRY, Op
 __all__ = ["AREAS", "OPS"]
 
 # One module per area of the API under smsc_proto/ops/.
-AREAS = ("send", "status", "balance", "ping", "jobs", "downloads", "documents", "operator_templates")
+AREAS = (
+    "send",
+    "status",
+    "balance",
+    "ping",
+    "jobs",
+    "downloads",
+    "documents",
+    "operator_templates",
+    "templates",
+    "info",
+)
 
 
 class _Ops(Mapping[str, type[Op[Any]]]):

@@ -178,6 +178,12 @@ class ShapeDecoder(Generic[R]):
         self.xml_room = _element_room(self.record, shape.xml_record_tags(self.record) if many else None)
         self._lenient_forms = [msgspec.json.Decoder(form) for form in shape.json_forms(lenient)]
 
+    def none_found(self) -> R:
+        """A list command's "no records" error: an empty list."""
+        if not self.many:
+            raise TypeError("only a list result can be empty")  # an op declared wrongly
+        return []  # type: ignore[return-value]
+
     def empty(self) -> R:
         if self.shape.empty_list and self.many:
             return []  # type: ignore[return-value]

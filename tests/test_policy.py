@@ -225,9 +225,24 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "send.cost": {"phones": ["79991234567"], "mes": "Hello"},
     "status": {"phone": "79991234567", "id": 42},
     "status.del": {"phone": "79991234567", "id": 42},
+    "templates.add": {"name": "code", "msg": "Code %s"},
+    "templates.chg": {"id": 5, "msg": "Code %s"},
+    "templates.del": {"id": 5},
+    "templates.get": {},
+    "info.operator": {"phone": "79991234567"},
+    "tinyurls.get": {"id": 5521},
 }
 # Ops that send, create or change: retried only when the request provably never left.
-NOT_IDEMPOTENT = {"documents.add_account", "jobs.add", "op_templates.add", "ping", "send"}
+NOT_IDEMPOTENT = {
+    "documents.add_account",
+    "jobs.add",
+    "op_templates.add",
+    "ping",
+    "send",
+    "templates.add",
+    "templates.chg",
+    "templates.del",
+}
 # Ops limited to one identical request a minute: a repeat would only earn error 9.
 ONCE_A_MINUTE = {
     "documents.add_account",

@@ -92,3 +92,21 @@ def test_one_op_id_may_have_two_classes_and_the_first_is_its_entry() -> None:
     assert OPS["status"] is Status
     assert StatusBatch.op_id == "status"
     assert issubclass(StatusBatch, Op)
+
+
+def test_the_readme_lists_every_op_with_its_class_and_result() -> None:
+    import re
+    import typing
+    from pathlib import Path
+
+    from smsc_proto import OPS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `([a-z_.]+)` \|.*$", readme, re.MULTILINE)}
+    assert set(rows) == set(OPS)
+    for op_id, cls in OPS.items():
+        result = cls.result_type
+        item = typing.get_args(result)[0] if typing.get_origin(result) is list else result
+        name = "CsvRow" if item is dict or typing.get_origin(item) is dict else item.__name__
+        assert f"`{cls.__name__}`" in rows[op_id], op_id
+        assert name in rows[op_id].rsplit("|", 2)[1], op_id

@@ -76,6 +76,12 @@ _BASES: list[tuple[type[Op[Any]], dict[str, Any]]] = [
     (OPS["documents.add_account"], {"user": "client1", "sum": "10.00"}),
     (OPS["documents.get_account"], {"user": "client1", "id": 1}),
     (OPS["documents.get_act"], {"user": "client1", "id": 1}),
+    (OPS["templates.add"], {"name": "code", "msg": "Code: %s"}),
+    (OPS["templates.chg"], {"id": 5, "msg": "Code: %s"}),
+    (OPS["templates.del"], {"id": 5}),
+    (OPS["templates.get"], {}),
+    (OPS["info.operator"], {"phone": PHONE}),
+    (OPS["tinyurls.get"], {"link": "https://example.com/sale"}),
 ]
 BASE: dict[type[Op[Any]], dict[str, Any]] = dict(_BASES)
 
@@ -171,6 +177,8 @@ def test_the_fields_found_cover_every_op() -> None:
         OPS["jobs.del"],
         OPS["jobs.cancel"],
         OPS["jobs.get"],
+        OPS["templates.del"],
+        OPS["templates.get"],
     }
     assert (Send, "mes") in MULTILINE and (Send, "list") in MULTILINE and (JobsAdd, "mes2") in MULTILINE
     assert (OperatorTemplatesAdd, "msg") in MULTILINE and (Ping, "info") in MULTILINE

@@ -98,7 +98,8 @@ class Pairs:
     ``keys`` maps wire keys to field names, in the order they are written. Values may
     contain the pair separator: a new pair starts only at a known key not seen yet. ``lead`` is a bare
     token that may open the line (``OK`` in ``OK, ID - 5``); ``suffixes`` strips a unit from
-    a value (``1 SMS`` -> ``1``).
+    a value (``1 SMS`` -> ``1``); ``open_start``: the line may start with pairs this layout
+    does not know (skipped), else it starts with a known key.
     """
 
     def __init__(
@@ -110,8 +111,10 @@ class Pairs:
         lead: str | None = None,
         suffixes: Mapping[str, str] | None = None,
         required: Sequence[str] = (),
+        open_start: bool = False,
     ) -> None:
         self.keys = tuple(keys)
+        self.open_start = open_start
         self.kv = kv
         self.sep = sep
         self.lead = lead
@@ -132,7 +135,7 @@ class Pairs:
         seen: set[int] = set()
         for m in self._key_re.finditer(text):
             index = self._index[m.group(1).lower()]
-            if index not in seen and (starts or m.start() == 0):
+            if index not in seen and (starts or m.start() == 0 or self.open_start):
                 starts.append((index, m.start(), m.end()))
                 seen.add(index)
         if not starts and text:

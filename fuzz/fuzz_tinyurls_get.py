@@ -1,0 +1,11 @@
+"""Fuzz the ``tinyurls.get`` decoders with the shared harness (fuzz/harness.py).
+
+``python fuzz/fuzz_tinyurls_get.py -atheris_runs=50000``; a crash file as argument replays it.
+"""
+
+import sys
+
+from harness import main
+
+if __name__ == "__main__":
+    main("tinyurls.get", sys.argv)
