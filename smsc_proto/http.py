@@ -9,7 +9,10 @@ from functools import lru_cache
 
 __all__ = [
     "FORM_CONTENT_TYPE",
+    "JSON_CONTENT_TYPE",
+    "JSON_HEADERS",
     "form_body",
+    "json_body",
     "REQUEST_CHARSET",
     "HttpRequest",
     "HttpResponse",
@@ -21,6 +24,9 @@ __all__ = [
 REQUEST_CHARSET = "utf-8"
 FORM_CONTENT_TYPE = f"application/x-www-form-urlencoded; charset={REQUEST_CHARSET}"
 _FORM_HEADERS = (("Content-Type", FORM_CONTENT_TYPE),)
+# The body of /rest/send/: the same parameters as one JSON object.
+JSON_CONTENT_TYPE = f"application/json; charset={REQUEST_CHARSET}"
+JSON_HEADERS = (("Content-Type", JSON_CONTENT_TYPE),)
 # What form encoding leaves as it is (quote_plus's own safe set): most values are these.
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
 
@@ -33,6 +39,22 @@ def form_body(fields: Iterable[tuple[str, str]]) -> bytes:
     return "&".join(
         f"{k if plain(k) else quote_plus(k)}={v if plain(v) else quote_plus(v)}" for k, v in fields
     ).encode("ascii")
+
+
+def json_body(fields: Iterable[tuple[str, str]]) -> bytes:
+    """The fields as one JSON object of strings, in UTF-8 (a name given twice is a bug: an
+    object cannot carry it twice)."""
+    import msgspec
+
+    found = dict(fields)
+    pairs = list(fields)
+    if len(found) != len(pairs):
+        raise ValueError("a JSON body cannot repeat a parameter")
+    return msgspec.json.encode(found)
+
+
+def _is_json(content_type: str | None) -> bool:
+    return (content_type or "").split(";")[0].strip().lower() == "application/json"
 
 
 class HttpRequest:
@@ -63,10 +85,15 @@ class HttpRequest:
         return f"HttpRequest(method={self.method!r}, path={self.path!r})"
 
     @property
+    def content_type(self) -> str | None:
+        return next((v for k, v in self.headers if k.lower() == "content-type"), None)
+
+    @property
     def body(self) -> bytes:
-        """The form, encoded once (every attempt sends the same bytes)."""
+        """The fields, encoded once as the Content-Type says (a form, or a JSON object);
+        every attempt sends the same bytes."""
         if self._body is None:
-            self._body = form_body(self.fields)
+            self._body = json_body(self.fields) if _is_json(self.content_type) else form_body(self.fields)
         return self._body
 
     def params(self) -> dict[str, str]:
@@ -74,8 +101,16 @@ class HttpRequest:
         return {k: v for k, v in self.fields if k not in ("psw", "apikey")}
 
     @staticmethod
-    def parse_body(body: bytes) -> dict[str, str]:
-        """Inverse of ``body``: what a server would read from the form."""
+    def parse_body(body: bytes, content_type: str | None = None) -> dict[str, str]:
+        """Inverse of ``body``: what a server would read from the form (or, for a JSON
+        ``content_type``, the object; values that are not text as their JSON)."""
+        if _is_json(content_type):
+            import msgspec
+
+            found = msgspec.json.decode(body)
+            return {
+                str(k): v if isinstance(v, str) else msgspec.json.encode(v).decode() for k, v in found.items()
+            }
         from urllib.parse import parse_qsl
 
         return dict(parse_qsl(body.decode("ascii", "replace"), keep_blank_values=True))

@@ -27,6 +27,7 @@ AREAS = (
     "operator_templates",
     "templates",
     "info",
+    "phones",
 )
 
 

@@ -60,4 +60,4 @@ def test_every_op_is_registered_under_its_id() -> None:
     assert list(smsc_proto.OPS) == sorted(smsc_proto.OPS)
     for op_id, cls in smsc_proto.OPS.items():
         assert cls.op_id == op_id
-        assert cls.path.startswith("/sys/")
+        assert cls.path.startswith(("/sys/", "/rest/"))

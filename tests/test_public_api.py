@@ -75,7 +75,7 @@ def test_every_area_registers_its_ops() -> None:
 def test_each_op_declares_what_it_is(op_id: str) -> None:
     cls = OPS[op_id]
     assert cls.op_id == op_id
-    assert cls.path.startswith("/sys/")
+    assert cls.path.startswith(("/sys/", "/rest/"))
     assert cls.result_type is not None
     origin = typing.get_origin(cls.result_type)
     item = typing.get_args(cls.result_type)[0] if origin is list else cls.result_type

@@ -29,6 +29,7 @@ PHONE = "79990000001"
 EXPECTED: dict[str, list[tuple[dict[str, Any], RateLimit]]] = {
     "send": [({"phones": [PHONE], "mes": "Hello"}, RateLimit(1))],
     "send.cost": [({"phones": [PHONE], "mes": "Hello"}, RateLimit(5))],
+    "send.rest": [({"phones": [PHONE], "mes": "Hello"}, RateLimit(1, group="send"))],
     "status": [
         ({"phone": [PHONE], "id": [42]}, RateLimit(5)),
         ({"phone": [PHONE, PHONE], "id": [42, 43]}, RateLimit(1, identical=False)),
@@ -49,6 +50,17 @@ EXPECTED: dict[str, list[tuple[dict[str, Any], RateLimit]]] = {
     "op_templates.add": [({"sender": "SHOP", "msg": "Code %d%", "mts_srv": 1}, RateLimit(10))],
     "op_templates.get": [({"sender": "SHOP", "msg": "Code %d%"}, RateLimit(10))],
     "info.operator": [({"phone": PHONE}, RateLimit(3))],
+    "phones.add": [({"phone": PHONE, "name": "Ivan Petrov"}, RateLimit(3))],
+    "phones.add_group": [({"name": "Clients"}, RateLimit(3))],
+    "phones.chg": [({"phone": PHONE, "new_phone": "79997654321"}, RateLimit(3))],
+    "phones.chg_group": [({"grp": 25, "name": "VIP"}, RateLimit(3))],
+    "phones.move_group": [({"move_group": 2, "phone": PHONE, "grp": 25}, RateLimit(3))],
+    "phones.del": [({"phone": PHONE}, RateLimit(3))],
+    "phones.del_group": [({"grp": 25}, RateLimit(3))],
+    "phones.get": [({}, RateLimit(3))],
+    "phones.get_group": [({}, RateLimit(3))],
+    "phones.add_black": [({"phone": PHONE, "type": 1}, RateLimit(3))],
+    "phones.del_black": [({"phone": PHONE}, RateLimit(3))],
 }
 
 CASES = [

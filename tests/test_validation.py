@@ -60,6 +60,7 @@ _BASES: list[tuple[type[Op[Any]], dict[str, Any]]] = [
     (OPS["balance"], {}),
     (OPS["send"], {"phones": [PHONE], "mes": "Hi"}),
     (OPS["send.cost"], {"phones": [PHONE], "mes": "Hi"}),
+    (OPS["send.rest"], {"phones": [PHONE], "mes": "Hi"}),
     (OPS["status"], {"phone": PHONE, "id": 42}),
     (StatusBatch, {"phone": [PHONE], "id": [42, 43]}),
     (OPS["status.del"], {"phone": PHONE, "id": 42}),
@@ -82,6 +83,17 @@ _BASES: list[tuple[type[Op[Any]], dict[str, Any]]] = [
     (OPS["templates.get"], {}),
     (OPS["info.operator"], {"phone": PHONE}),
     (OPS["tinyurls.get"], {"link": "https://example.com/sale"}),
+    (OPS["phones.add"], {"phone": PHONE, "name": "Ivan Petrov"}),
+    (OPS["phones.add_group"], {"name": "Clients"}),
+    (OPS["phones.chg"], {"phone": PHONE, "new_phone": "79997654321"}),
+    (OPS["phones.chg_group"], {"grp": 25, "name": "VIP"}),
+    (OPS["phones.move_group"], {"move_group": 1, "phone": PHONE, "grp": 25}),
+    (OPS["phones.del"], {"phone": PHONE}),
+    (OPS["phones.del_group"], {"grp": 25}),
+    (OPS["phones.get"], {}),
+    (OPS["phones.get_group"], {}),
+    (OPS["phones.add_black"], {"phone": PHONE}),
+    (OPS["phones.del_black"], {"phone": PHONE}),
 ]
 BASE: dict[type[Op[Any]], dict[str, Any]] = dict(_BASES)
 
@@ -179,6 +191,8 @@ def test_the_fields_found_cover_every_op() -> None:
         OPS["jobs.get"],
         OPS["templates.del"],
         OPS["templates.get"],
+        OPS["phones.del_group"],
+        OPS["phones.get_group"],
     }
     assert (Send, "mes") in MULTILINE and (Send, "list") in MULTILINE and (JobsAdd, "mes2") in MULTILINE
     assert (OperatorTemplatesAdd, "msg") in MULTILINE and (Ping, "info") in MULTILINE

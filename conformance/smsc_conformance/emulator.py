@@ -54,7 +54,7 @@ from smsc_conformance.fixtures import (
     default_fixture_dirs,
     load_fixtures,
 )
-from smsc_proto.http import HttpResponse, charset_of
+from smsc_proto.http import HttpRequest, HttpResponse, charset_of
 
 __all__ = ["FAULTS", "GARBAGE", "Emulator", "RecordedRequest", "main"]
 
@@ -409,6 +409,11 @@ def _form_fields(content_type: str | None, body: bytes) -> tuple[tuple[str, str]
         except multipart.MultipartError:
             return tuple(fields)
         return tuple(fields)
+    if ctype == "application/json":  # /rest/send/
+        try:
+            return tuple(HttpRequest.parse_body(body, content_type).items())
+        except (ValueError, AttributeError):  # not JSON, or not an object
+            return ()
     if ctype in ("", "application/x-www-form-urlencoded", "text/plain"):
         text = body.decode(charset, "replace")
         return tuple(parse_qsl(text, keep_blank_values=True, encoding=charset, errors="replace"))

@@ -166,7 +166,7 @@ def _check_codec_request(case: _Case, credentials: smsc_proto.Credentials) -> st
         request = case.op.request(credentials)
     except Exception as exc:
         return f"building the request raised {type(exc).__name__}: {exc}"
-    body_fields = list(smsc_proto.HttpRequest.parse_body(request.body).items())
+    body_fields = list(smsc_proto.HttpRequest.parse_body(request.body, request.content_type).items())
     if sorted(body_fields) != sorted(dict(request.fields).items()):
         return "request: the body does not encode the request's fields"
     if "?" in request.path:

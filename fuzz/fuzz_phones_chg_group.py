@@ -1,0 +1,11 @@
+"""Fuzz the ``phones.chg_group`` decoders with the shared harness (fuzz/harness.py).
+
+``python fuzz/fuzz_phones_chg_group.py -atheris_runs=50000``; a crash file as argument replays it.
+"""
+
+import sys
+
+from harness import main
+
+if __name__ == "__main__":
+    main("phones.chg_group", sys.argv)

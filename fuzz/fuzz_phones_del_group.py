@@ -1,0 +1,11 @@
+"""Fuzz the ``phones.del_group`` decoders with the shared harness (fuzz/harness.py).
+
+``python fuzz/fuzz_phones_del_group.py -atheris_runs=50000``; a crash file as argument replays it.
+"""
+
+import sys
+
+from harness import main
+
+if __name__ == "__main__":
+    main("phones.del_group", sys.argv)
