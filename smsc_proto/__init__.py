@@ -51,6 +51,18 @@ if TYPE_CHECKING:
         InvoiceResult,
     )
     from smsc_proto.ops.downloads import CsvRow, DownloadsGetFile, DownloadsGetList, Task, TaskStatus
+    from smsc_proto.ops.get import (
+        GetAnswers,
+        GetMegaAccounts,
+        GetMessages,
+        GetPrice,
+        GetStat,
+        IncomingMessage,
+        MegaAccountStats,
+        MessageStats,
+        SentMessage,
+        TariffZone,
+    )
     from smsc_proto.ops.info import InfoOperator, OperatorInfo, TinyurlsGet, TinyUrlStats
     from smsc_proto.ops.jobs import (
         Job,
@@ -93,7 +105,24 @@ if TYPE_CHECKING:
         PhonesMoveGroup,
     )
     from smsc_proto.ops.ping import Ping
+    from smsc_proto.ops.receive_phones import (
+        DedicatedNumber,
+        ReceivePhonesBuy,
+        ReceivePhonesChg,
+        ReceivePhonesGet,
+    )
     from smsc_proto.ops.send import PhoneInfo, Send, SendCost, SendCostResult, SendRest, SendResult
+    from smsc_proto.ops.senders import (
+        SenderCreated,
+        SenderName,
+        SendersAdd,
+        SendersCheckCode,
+        SendersChg,
+        SendersDel,
+        SendersGet,
+        SendersSendCode,
+        SenderStatus,
+    )
     from smsc_proto.ops.status import Status, StatusBatch, StatusDel, StatusResult
     from smsc_proto.ops.templates import (
         Template,
@@ -103,6 +132,17 @@ if TYPE_CHECKING:
         TemplatesChg,
         TemplatesDel,
         TemplatesGet,
+    )
+    from smsc_proto.ops.users import (
+        SubClientCreated,
+        SubClientCurrency,
+        SubClientStat,
+        SubClientType,
+        UsersAdd,
+        UsersChg,
+        UsersGetStat,
+        UsersGetStatAll,
+        UsersPay,
     )
     from smsc_proto.paging import AfterIdPager, TaskPager
     from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure, PolicyConfig
@@ -175,6 +215,46 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "TemplatesChg",
         "TemplatesDel",
         "TemplatesGet",
+    ),
+    "smsc_proto.ops.receive_phones": (
+        "DedicatedNumber",
+        "ReceivePhonesBuy",
+        "ReceivePhonesChg",
+        "ReceivePhonesGet",
+    ),
+    "smsc_proto.ops.users": (
+        "SubClientCreated",
+        "SubClientCurrency",
+        "SubClientStat",
+        "SubClientType",
+        "UsersAdd",
+        "UsersChg",
+        "UsersGetStat",
+        "UsersGetStatAll",
+        "UsersPay",
+    ),
+    "smsc_proto.ops.senders": (
+        "SenderCreated",
+        "SenderName",
+        "SenderStatus",
+        "SendersAdd",
+        "SendersChg",
+        "SendersCheckCode",
+        "SendersDel",
+        "SendersGet",
+        "SendersSendCode",
+    ),
+    "smsc_proto.ops.get": (
+        "GetAnswers",
+        "GetMegaAccounts",
+        "GetMessages",
+        "GetPrice",
+        "GetStat",
+        "IncomingMessage",
+        "MegaAccountStats",
+        "MessageStats",
+        "SentMessage",
+        "TariffZone",
     ),
     "smsc_proto.paging": ("AfterIdPager", "TaskPager"),
     "smsc_proto.policy": ("DEFAULT_HOSTS", "Attempt", "Call", "CallPolicy", "Failure", "PolicyConfig"),
@@ -291,6 +371,38 @@ __all__ = [
     "PhonesGet",
     "PhonesGetGroup",
     "PhonesMoveGroup",
+    "DedicatedNumber",
+    "ReceivePhonesBuy",
+    "ReceivePhonesChg",
+    "ReceivePhonesGet",
+    "SubClientCreated",
+    "SubClientCurrency",
+    "SubClientStat",
+    "SubClientType",
+    "UsersAdd",
+    "UsersChg",
+    "UsersGetStat",
+    "UsersGetStatAll",
+    "UsersPay",
+    "SenderCreated",
+    "SenderName",
+    "SenderStatus",
+    "SendersAdd",
+    "SendersChg",
+    "SendersCheckCode",
+    "SendersDel",
+    "SendersGet",
+    "SendersSendCode",
+    "GetAnswers",
+    "GetMegaAccounts",
+    "GetMessages",
+    "GetPrice",
+    "GetStat",
+    "IncomingMessage",
+    "MegaAccountStats",
+    "MessageStats",
+    "SentMessage",
+    "TariffZone",
 ]
 
 

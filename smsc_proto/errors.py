@@ -284,9 +284,10 @@ def _cut_short(text: str, secret: str) -> str:
 # left to the exact-secret layer. Every pattern below reads each position a bounded number
 # of times: bounded heads, possessive values that run to the end of a text cut inside them.
 #
-# The names after their first letter (``p``: pass, passwd, password, pwd, psw; ``a``: apikey,
-# api_key): a scan then fails at the first letter of most positions.
-_P_TAIL = r"(?:ass(?:w(?:or)?d)?|wd|sw)"
+# The names after their first letter (``p``: pass, passwd, password, pwd, psw, pswc (a
+# sub-client's current password); ``a``: apikey, api_key): a scan then fails at the first
+# letter of most positions.
+_P_TAIL = r"(?:ass(?:w(?:or)?d)?|wd|swc?)"
 _A_TAIL = r"pi[_. ]?key"
 # Before a key's first letter: no letter, digit or ``_`` (a whole name), or a %XX escape (a
 # form encoded twice); looked at once the first letter matched, which is cheaper.

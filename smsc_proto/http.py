@@ -53,6 +53,10 @@ def json_body(fields: Iterable[tuple[str, str]]) -> bytes:
     return msgspec.json.encode(found)
 
 
+# Credentials, and a sub-client's passwords (users.php).
+_NOT_SHOWN = frozenset({"psw", "apikey", "password", "pswc"})
+
+
 def _is_json(content_type: str | None) -> bool:
     return (content_type or "").split(";")[0].strip().lower() == "application/json"
 
@@ -97,8 +101,8 @@ class HttpRequest:
         return self._body
 
     def params(self) -> dict[str, str]:
-        """The form fields other than credentials, for inspection and logging."""
-        return {k: v for k, v in self.fields if k not in ("psw", "apikey")}
+        """The form fields other than credentials and passwords, for inspection and logging."""
+        return {k: v for k, v in self.fields if k not in _NOT_SHOWN}
 
     @staticmethod
     def parse_body(body: bytes, content_type: str | None = None) -> dict[str, str]:

@@ -372,6 +372,11 @@ class Op(
         (their result type does not)."""
         return self.shape
 
+    def secrets(self) -> tuple[str, ...]:
+        """Secret values this op sends besides the credentials (a sub-client's password):
+        redacted from its errors as the credentials are."""
+        return ()
+
     def error_for(self, error: ApiError) -> SmscError:
         """The typed exception for an API error, chosen from this op's own code table."""
         cls, _meaning = self.errors.get(error.code) or COMMON_ERRORS.get(error.code) or (SmscError, "")

@@ -397,4 +397,5 @@ class CallPolicy:
                     retry_after=wait,
                 )
             refund = partial(self.limits.release, key, now)
-        return Call(op, request, self.config, now=now, secrets=self._secrets, refund=refund)
+        secrets = (*self._secrets, *op.secrets())  # a sub-client's password, sent by users ops
+        return Call(op, request, self.config, now=now, secrets=secrets, refund=refund)

@@ -28,6 +28,10 @@ AREAS = (
     "templates",
     "info",
     "phones",
+    "senders",
+    "users",
+    "receive_phones",
+    "get",
 )
 
 

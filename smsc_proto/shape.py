@@ -123,7 +123,11 @@ class Shape:
                 return [element_record(c) for c in root if isinstance(c.tag, str)]
             if root.tag == item:
                 return [element_record(root)]
-            return [element_record(c) for c in root if c.tag == item]
+            records = [element_record(c) for c in root if c.tag == item]
+            foreign = root.tag not in (self.xml_root, "result") and (len(root) or (root.text or "").strip())
+            if not records and foreign:  # not an empty list: a proxy's `<html>` page
+                raise ShapeError(f"expected <{item}> records, got <{root.tag}>")
+            return records
         data = element_record(root)
         if data.__class__ is not dict:
             return {str(root.tag): data}

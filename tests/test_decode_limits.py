@@ -163,3 +163,10 @@ def test_an_error_description_is_cut_to_a_line() -> None:
     description = getattr(caught.value, "description", "")
     assert description.startswith("xxx")
     assert len(description) < 1000
+
+
+@pytest.mark.parametrize("op", [op for op in XML_OPS if op.result_shape().many], ids=repr)
+def test_a_page_is_no_empty_list(op: Op[Any]) -> None:
+    page = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+    with pytest.raises(CODEC_ERRORS):
+        op.decode(HttpResponse(200, XML, page))

@@ -94,6 +94,25 @@ _BASES: list[tuple[type[Op[Any]], dict[str, Any]]] = [
     (OPS["phones.get_group"], {}),
     (OPS["phones.add_black"], {"phone": PHONE}),
     (OPS["phones.del_black"], {"phone": PHONE}),
+    (OPS["users.add"], {"user": "mylogin", "password": "mypassword"}),
+    (OPS["users.chg"], {"user": "mylogin", "fio": "Ivan Petrov"}),
+    (OPS["users.pay"], {"user": "mylogin", "sum": "100.50"}),
+    (OPS["users.get_stat"], {}),
+    (OPS["users.get_stat_all"], {}),
+    (OPS["receive_phones.get"], {}),
+    (OPS["receive_phones.buy"], {"phone": "79001234567"}),
+    (OPS["receive_phones.chg"], {"phone": "79001234567", "noprolong": 1}),
+    (OPS["senders.get"], {}),
+    (OPS["senders.add"], {"sender": "Shop"}),
+    (OPS["senders.chg"], {"id": 42, "cmt": "new comment"}),
+    (OPS["senders.send_code"], {"sender": PHONE}),
+    (OPS["senders.check_code"], {"sender": PHONE, "code": "4821"}),
+    (OPS["senders.del"], {"sender": PHONE}),
+    (OPS["get.messages"], {}),
+    (OPS["get.answers"], {}),
+    (OPS["get.stat"], {}),
+    (OPS["get.price"], {}),
+    (OPS["get.mega_accounts"], {}),
 ]
 BASE: dict[type[Op[Any]], dict[str, Any]] = dict(_BASES)
 
@@ -193,6 +212,10 @@ def test_the_fields_found_cover_every_op() -> None:
         OPS["templates.get"],
         OPS["phones.del_group"],
         OPS["phones.get_group"],
+        OPS["users.get_stat_all"],
+        OPS["receive_phones.get"],
+        OPS["get.stat"],
+        OPS["get.price"],
     }
     assert (Send, "mes") in MULTILINE and (Send, "list") in MULTILINE and (JobsAdd, "mes2") in MULTILINE
     assert (OperatorTemplatesAdd, "msg") in MULTILINE and (Ping, "info") in MULTILINE

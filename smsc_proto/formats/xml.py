@@ -45,7 +45,8 @@ class ElementRoom:
     tree (lxml spends about 120 bytes on a node) with C-speed counts, not a parse.
 
     Records number one, or (``bounded_by``: the tags each record writes once, its own and
-    its required names) at most as many as the rarest of those tags in the body. Each has
+    its required names; ``"name "`` counts only start tags with attributes) at most as many
+    as the rarest of those tags in the body. Each has
     room for itself, its ``fields`` and the records it holds (``nested``), twice over for
     fields the API adds later. So 4 million ``<a/>`` in a balance answer, a list of empty
     records or a run of one field outside any record are refused before they cost half a
@@ -75,7 +76,8 @@ class ElementRoom:
 
 class _TagCounter:
     """Elements named ``name`` that can hold something: ``<name>`` and ``<name attr..>``
-    (an empty ``<name/>`` holds no record and no required value, so it gives no room)."""
+    (an empty ``<name/>`` holds no record and no required value, so it gives no room);
+    for ``"name "``, only those with attributes."""
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -85,7 +87,12 @@ class _TagCounter:
         found = self.seen.get(name)
         if found is None:
             tag = "<" + name
-            found = self.seen[name] = self.text.count(tag + ">") + self.text.count(tag + " ")
+            found = (
+                self.text.count(tag)
+                if name.endswith(" ")
+                else self.text.count(tag + ">") + self.text.count(tag + " ")
+            )
+            self.seen[name] = found
         return found
 
 

@@ -1,0 +1,11 @@
+"""Fuzz the ``receive_phones.get`` decoders with the shared harness (fuzz/harness.py).
+
+``python fuzz/fuzz_receive_phones_get.py -atheris_runs=50000``; a crash file as argument replays it.
+"""
+
+import sys
+
+from harness import main
+
+if __name__ == "__main__":
+    main("receive_phones.get", sys.argv)

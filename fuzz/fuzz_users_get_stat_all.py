@@ -1,0 +1,11 @@
+"""Fuzz the ``users.get_stat_all`` decoders with the shared harness (fuzz/harness.py).
+
+``python fuzz/fuzz_users_get_stat_all.py -atheris_runs=50000``; a crash file as argument replays it.
+"""
+
+import sys
+
+from harness import main
+
+if __name__ == "__main__":
+    main("users.get_stat_all", sys.argv)
