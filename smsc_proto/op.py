@@ -105,6 +105,10 @@ _COMMANDS: dict[str, dict[str, str]] = {}
 REGISTRY: dict[str, type[Op[Any]]] = {}
 
 
+# The longest reason a conversion error gives (the value itself is shown cut, apart).
+_REASON_LIMIT = 160
+
+
 class OkResult(msgspec.Struct, frozen=True):
     """The answer of a command that only acknowledges: ``OK`` in every fmt."""
 
@@ -294,7 +298,10 @@ class Op(
         except ConvertError as exc:
             raise self.invalid(f.wire, _shown(value), str(exc)) from None
         except msgspec.ValidationError as exc:
-            raise self.invalid(f.wire, _shown(value), str(exc).split(" - at ")[0]) from None
+            # msgspec's reason may quote the whole value ("Invalid enum value '...'"): cut.
+            reason = str(exc).split(" - at ")[0]
+            reason = reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 3] + "..."
+            raise self.invalid(f.wire, _shown(value), reason) from None
         except ValueError:  # msgspec's str() of a huge int nested deeper
             raise self.invalid(f.wire, _shown(value), f"is not a valid {f.wire} value") from None
         if f.ids:

@@ -768,6 +768,16 @@ def test_any_value_either_builds_a_sendable_op_or_is_an_invalid_parameter(
     assert repr(op)
 
 
+@pytest.mark.parametrize("cls", list(BASE), ids=lambda cls: cls.__name__)
+def test_a_huge_value_in_any_field_gives_a_short_error(cls: type[Op[Any]]) -> None:
+    # Hypothesis found an enum field whose refusal quoted the whole value.
+    for name in _attrs(cls):
+        try:
+            build_from_params(cls, {**BASE[cls], name: "9" * 5000})
+        except InvalidParameter as exc:
+            assert len(str(exc)) < 400, name
+
+
 @pytest.mark.parametrize("build", BUILDERS)
 @pytest.mark.parametrize(
     ("cls", "field"),
