@@ -144,7 +144,7 @@ if TYPE_CHECKING:
         UsersGetStatAll,
         UsersPay,
     )
-    from smsc_proto.paging import AfterIdPager, TaskPager
+    from smsc_proto.paging import AfterIdPager, HistoryPager, TaskPager
     from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure, PolicyConfig
     from smsc_proto.ratelimit import RateLimit, RateLimiter
     from smsc_proto.streaming import StreamDecoder
@@ -256,7 +256,7 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "SentMessage",
         "TariffZone",
     ),
-    "smsc_proto.paging": ("AfterIdPager", "TaskPager"),
+    "smsc_proto.paging": ("AfterIdPager", "HistoryPager", "TaskPager"),
     "smsc_proto.policy": ("DEFAULT_HOSTS", "Attempt", "Call", "CallPolicy", "Failure", "PolicyConfig"),
     "smsc_proto.ratelimit": ("RateLimit", "RateLimiter"),
     "smsc_proto.streaming": ("StreamDecoder",),
@@ -403,6 +403,7 @@ __all__ = [
     "MessageStats",
     "SentMessage",
     "TariffZone",
+    "HistoryPager",
 ]
 
 

@@ -1,4 +1,5 @@
-"""Paging with ``after_id``: which op to send next, given the page that came back.
+"""Paging: which op to send next, given the page that came back (``after_id`` forward, or
+``prev_id`` back through the message history).
 
 Pure: the pager builds ops and reads pages; the caller does the I/O with any client. The
 sync and async loops below take the client's ``call`` as a plain function.
@@ -24,8 +25,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequen
 from typing import Any, Generic, Protocol, TypeVar
 
 from smsc_proto.ops.downloads import DownloadsGetList, Task
+from smsc_proto.ops.get import GetMessages, SentMessage
 
-__all__ = ["AfterIdPager", "TaskPager"]
+__all__ = ["AfterIdPager", "HistoryPager", "TaskPager"]
 
 
 class _HasId(Protocol):
@@ -37,7 +39,43 @@ OpT = TypeVar("OpT")
 ItemT = TypeVar("ItemT", bound=_HasId)
 
 
-class AfterIdPager(Generic[OpT, ItemT]):
+PageOpT = TypeVar("PageOpT")
+PageItemT = TypeVar("PageItemT")
+
+
+class _Pager(Generic[PageOpT, PageItemT]):
+    """The page loop, sync and async, over ``first_op``, ``fresh`` and ``next_op``."""
+
+    def first_op(self) -> PageOpT:
+        raise NotImplementedError
+
+    def fresh(self, items: Sequence[PageItemT]) -> list[PageItemT]:
+        raise NotImplementedError
+
+    def next_op(self, items: Sequence[PageItemT]) -> PageOpT | None:
+        raise NotImplementedError
+
+    def iterate(self, call: Callable[[PageOpT], Sequence[PageItemT]]) -> Iterator[PageItemT]:
+        """Every item, page by page, with ``call`` (e.g. ``client.call``) doing the I/O."""
+        op: PageOpT | None = self.first_op()
+        while op is not None:
+            page = call(op)
+            yield from self.fresh(page)
+            op = self.next_op(page)
+
+    async def aiterate(
+        self, call: Callable[[PageOpT], Awaitable[Sequence[PageItemT]]]
+    ) -> AsyncIterator[PageItemT]:
+        """``iterate`` for an async client: ``async for item in pager.aiterate(client.call)``."""
+        op: PageOpT | None = self.first_op()
+        while op is not None:
+            page = await call(op)
+            for item in self.fresh(page):
+                yield item
+            op = self.next_op(page)
+
+
+class AfterIdPager(_Pager[OpT, ItemT]):
     """Pages of a list op that takes ``after_id``: ``make_op(after_id)`` builds the request
     for the items after ``after_id`` (None: from the start).
 
@@ -80,23 +118,6 @@ class AfterIdPager(Generic[OpT, ItemT]):
         self.after_id = newest
         return self._make_op(newest)
 
-    def iterate(self, call: Callable[[OpT], Sequence[ItemT]]) -> Iterator[ItemT]:
-        """Every item, page by page, with ``call`` (e.g. ``client.call``) doing the I/O."""
-        op: OpT | None = self.first_op()
-        while op is not None:
-            page = call(op)
-            yield from self.fresh(page)
-            op = self.next_op(page)
-
-    async def aiterate(self, call: Callable[[OpT], Awaitable[Sequence[ItemT]]]) -> AsyncIterator[ItemT]:
-        """``iterate`` for an async client: ``async for task in pager.aiterate(client.call)``."""
-        op: OpT | None = self.first_op()
-        while op is not None:
-            page = await call(op)
-            for item in self.fresh(page):
-                yield item
-            op = self.next_op(page)
-
 
 class TaskPager(AfterIdPager[DownloadsGetList, Task]):
     """Every deferred task, ``cnt`` per ``downloads.get_list`` request.
@@ -121,3 +142,50 @@ class TaskPager(AfterIdPager[DownloadsGetList, Task]):
 
         make_op(after_id)  # check the parameters now, not at the first page
         super().__init__(make_op, after_id=after_id)
+
+
+class HistoryPager(_Pager[GetMessages, SentMessage]):
+    """Every sent message of ``get.messages``, newest first, ``cnt`` per page: each next
+    page holds the messages before the oldest ``int_id`` seen (``prev_id``).
+
+    >>> pager = HistoryPager(cnt=2)
+    >>> pager.first_op()
+    GetMessages(cnt=2)
+    >>> from smsc_proto import MessageStatus
+    >>> sent = [SentMessage(status=MessageStatus.DELIVERED, int_id=n) for n in (90, 85)]
+    >>> pager.next_op(sent)
+    GetMessages(cnt=2, prev_id=85)
+    >>> pager.next_op([]) is None
+    True
+
+    Stops at an empty page, or at a page that brings no message older than the last (a
+    server that ignores ``prev_id`` cannot make it loop). ``params`` are the other
+    ``GetMessages`` parameters (``start``, ``phone``...).
+    """
+
+    def __init__(self, cnt: int | None = 1000, **params: Any) -> None:
+        self._cnt = cnt
+        self._params = params
+        self.prev_id: int | None = None
+        self.pages = 0
+        self.done = False
+        self.first_op()  # check the parameters now, not at the first page
+
+    def first_op(self) -> GetMessages:
+        return GetMessages(cnt=self._cnt, **self._params)
+
+    def fresh(self, items: Sequence[SentMessage]) -> list[SentMessage]:
+        """The messages of a page older than the last page's (all of them, normally)."""
+        last = self.prev_id
+        if last is None:
+            return list(items)
+        return [m for m in items if m.int_id is not None and m.int_id < last]
+
+    def next_op(self, items: Sequence[SentMessage]) -> GetMessages | None:
+        self.pages += 1
+        oldest = min((m.int_id for m in items if m.int_id is not None), default=None)
+        if oldest is None or (self.prev_id is not None and oldest >= self.prev_id):
+            self.done = True
+            return None
+        self.prev_id = oldest
+        return GetMessages(cnt=self._cnt, prev_id=oldest, **self._params)

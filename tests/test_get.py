@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from smsc_aiohttp import AsyncClient
+from smsc_urllib3 import Client
+from transport_support import Reply, Server
 
-from smsc_proto import HttpResponse, InvalidParameter, NotFoundError, Op, RateLimitedError, SmscError
+from smsc_proto import (
+    Credentials,
+    HistoryPager,
+    HttpResponse,
+    InvalidParameter,
+    NotFoundError,
+    Op,
+    RateLimitedError,
+    SmscError,
+)
 from smsc_proto.enums import DeliveryError, MessageStatus
 from smsc_proto.op import Fmt
 from smsc_proto.ops.get import (
@@ -340,3 +354,31 @@ def test_a_multiline_message_survives_fmt_1_2_3() -> None:
     for fmt in (1, 2, 3):
         op = GetMessages(fmt=fmt)
         assert op.decode(op.render(records)) == records, fmt
+
+
+def _history_page(*int_ids: int) -> str:
+    return json.dumps(
+        [{"status": 1, "phone": "79991234567", "int_id": str(n), "id": n, "message": "x"} for n in int_ids]
+    )
+
+
+@pytest.mark.parametrize("kind", ["urllib3", "aiohttp"])
+def test_the_history_pager_walks_back_by_prev_id_with_both_clients(kind: str) -> None:
+    pages = [Reply(_history_page(90, 85)), Reply(_history_page(85, 80)), Reply(_history_page(80))]
+    creds = Credentials(apikey="k")
+    with Server(*pages) as server:
+        pager = HistoryPager(cnt=2, start=dt.date(2024, 3, 1))
+        if kind == "urllib3":
+            with Client(creds, hosts=[server.url], rate_limits=False) as client:
+                seen = [m.int_id for m in pager.iterate(client.call)]
+        else:
+
+            async def walk() -> list[int | None]:
+                async with AsyncClient(creds, hosts=[server.url], rate_limits=False) as client:
+                    return [m.int_id async for m in pager.aiterate(client.call)]
+
+            seen = asyncio.run(walk())
+    # The repeated 85 is not yielded twice; the page that brings nothing older ends the walk.
+    assert seen == [90, 85, 80]
+    assert [r.form.get("prev_id") for r in server.requests] == [None, "85", "80"]
+    assert pager.done
