@@ -95,7 +95,7 @@ class Fields:
 class Pairs:
     """``key = value, key = value`` (or ``KEY - value``) with known keys in a known order.
 
-    ``keys`` maps wire keys to field names, in the order they are written. Values may
+    ``keys`` maps wire keys to field names (a bare name: the same), in the order they are written. Values may
     contain the pair separator: a new pair starts only at a known key not seen yet. ``lead`` is a bare
     token that may open the line (``OK`` in ``OK, ID - 5``); ``suffixes`` strips a unit from
     a value (``1 SMS`` -> ``1``); ``open_start``: the line may start with pairs this layout
@@ -104,7 +104,7 @@ class Pairs:
 
     def __init__(
         self,
-        keys: Sequence[tuple[str, str]],
+        keys: Sequence[str | tuple[str, str]],
         *,
         kv: str = " = ",
         sep: str = ", ",
@@ -113,7 +113,7 @@ class Pairs:
         required: Sequence[str] = (),
         open_start: bool = False,
     ) -> None:
-        self.keys = tuple(keys)
+        self.keys = tuple((k, k) if isinstance(k, str) else k for k in keys)
         self.open_start = open_start
         self.kv = kv
         self.sep = sep

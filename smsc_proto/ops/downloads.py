@@ -74,7 +74,7 @@ def _render_csv_task(record: Any) -> str:
 
 
 LIST_SHAPE = Shape(
-    text=Pairs([(name, name) for name in _TASK_FIELDS], required=("id",)),
+    text=Pairs(_TASK_FIELDS, required=("id",)),
     # `name` and `file` may both hold commas: anchor on the status and the two dates
     # between them; failing that (dates in another form), `name` takes the extra commas.
     csv=Either(

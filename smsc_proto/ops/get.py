@@ -165,13 +165,16 @@ class _FreePairs:
     end of the line, each a known key in their order, so the free text may hold any
     ``, key = ``. Linear in the line: each comma from the end is looked at once."""
 
-    def __init__(self, keys: Sequence[tuple[str, str]], free: str, *, required: Sequence[str] = ()) -> None:
-        at = [field for _, field in keys].index(free)
-        self.free_key, self.free = keys[at]
-        self.head = Pairs(keys[:at])
-        self.tail = tuple(keys[at + 1 :])
+    def __init__(
+        self, keys: Sequence[str | tuple[str, str]], free: str, *, required: Sequence[str] = ()
+    ) -> None:
         # A line without the free text: nothing is ambiguous.
         self.whole = Pairs(keys, required=required)
+        pairs = self.whole.keys
+        at = [field for _, field in pairs].index(free)
+        self.free_key, self.free = pairs[at]
+        self.head = Pairs(pairs[:at])
+        self.tail = pairs[at + 1 :]
         self.required = tuple(required)
         self._free_re = re.compile(rf"(?:^|,\s*){re.escape(self.free_key)}\s*=\s?", re.IGNORECASE)
         names = "|".join(re.escape(key) for key, _ in self.tail)
@@ -272,7 +275,7 @@ SENT_SHAPE = Shape(
 
 _INCOMING = ["id", "received", "phone", "message", "to_phone", "sent"]
 INCOMING_SHAPE = Shape(
-    text=_FreePairs([(name, name) for name in _INCOMING], "message", required=("id",)),
+    text=_FreePairs(_INCOMING, "message", required=("id",)),
     csv=Fields(_INCOMING, free="message"),
     xml_item="sms",  # inferred
     many=True,
@@ -281,7 +284,7 @@ INCOMING_SHAPE = Shape(
 
 _STATS = ["login", "cnt", "credit", "debit", "currency"]
 STATS_SHAPE = Shape(
-    text=Pairs([(name, name) for name in _STATS], required=("cnt",)),
+    text=Pairs(_STATS, required=("cnt",)),
     csv=Fields(_STATS),
     xml_item="stat",  # inferred
     many=True,
@@ -327,7 +330,7 @@ class _PriceShape(Shape):
 
 _PRICES = ["zone", "name", "api", "mass", "mms", "hlr", "call"]
 PRICE_SHAPE = _PriceShape(
-    text=Pairs([(name, name) for name in [*_PRICES, "mail", "viber"]], required=("zone",)),
+    text=Pairs([*_PRICES, "mail", "viber"], required=("zone",)),
     csv=Fields(_PRICES, free="name"),
     xml_item="tariff",  # inferred
     many=True,
@@ -336,7 +339,7 @@ PRICE_SHAPE = _PriceShape(
 
 _MEGA = ["account", "cnt", "cost"]
 MEGA_SHAPE = Shape(
-    text=Pairs([(name, name) for name in _MEGA], required=("account",)),
+    text=Pairs(_MEGA, required=("account",)),
     csv=Fields(_MEGA),
     xml_item="stat",  # inferred
     many=True,

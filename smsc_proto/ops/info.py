@@ -42,7 +42,7 @@ class OperatorInfo(msgspec.Struct, frozen=True, kw_only=True):
 _OPERATOR_FIELDS = ["country", "operator", "region", "mcc", "mnc", "tz"]
 
 # The first pair was never identified: it is skipped, whatever it is.
-_OPERATOR_PAIRS = Pairs([(name, name) for name in _OPERATOR_FIELDS], required=("operator",), open_start=True)
+_OPERATOR_PAIRS = Pairs(_OPERATOR_FIELDS, required=("operator",), open_start=True)
 OPERATOR_SHAPE = Shape(text=_OPERATOR_PAIRS, csv=_OPERATOR_PAIRS)
 
 
@@ -84,7 +84,7 @@ class TinyUrlStats(msgspec.Struct, frozen=True, kw_only=True):
 
 _TINYURL_FIELDS = ["id", "cnt", "cnt_mon", "cnt_day", "cnt_yes"]
 
-_TINYURL_PAIRS = Pairs([(name, name) for name in _TINYURL_FIELDS], required=("id",))
+_TINYURL_PAIRS = Pairs(_TINYURL_FIELDS, required=("id",))
 TINYURL_SHAPE = Shape(text=_TINYURL_PAIRS, csv=_TINYURL_PAIRS)
 
 

@@ -39,7 +39,7 @@ class DedicatedNumber(msgspec.Struct, frozen=True, kw_only=True):
 
 _NUMBER_FIELDS = ["phone", "cost"]
 NUMBERS_SHAPE = Shape(
-    text=Pairs([(name, name) for name in _NUMBER_FIELDS], required=("phone",)),
+    text=Pairs(_NUMBER_FIELDS, required=("phone",)),
     csv=Fields(_NUMBER_FIELDS, required=1),
     # Inferred. The tag bounds the records an XML body may hold, so it cannot be `phone`,
     # the one name each record must write (a run of `<phone>` would get room for as many).

@@ -183,7 +183,7 @@ SEND_SHAPE = Shape(text=_SEND_TEXT, csv=_SEND_CSV)
 # members: `<phone>,<mccmnc>,<cost>,<status>,<error>` or `phone = ..., mccmnc = ...`.
 _PHONE_MEMBERS = ["phone", "mccmnc", "cost", "status", "error"]
 _PHONE_LINE = Either(
-    Pairs([(name, name) for name in _PHONE_MEMBERS], required=("phone",)),
+    Pairs(_PHONE_MEMBERS, required=("phone",)),
     Fields(_PHONE_MEMBERS, required=1),
 )
 

@@ -175,7 +175,7 @@ class _SendersShape(Shape):
     def __init__(self) -> None:
         super().__init__(
             text=Pairs(
-                [("name", "sender"), ("id", "id"), *((name, name) for name in _STATUS_FIELDS)],
+                [("name", "sender"), "id", *_STATUS_FIELDS],
                 required=("sender",),
             ),
             csv=Fields(["sender", "id"], required=1),  # inferred

@@ -88,7 +88,7 @@ _TEMPLATE_FIELDS = ["id", "name", "format", "message", "sender", "flag"]
 
 LIST_SHAPE = Shape(
     # Inferred: the `key = value` lines and CSV records of the API's other lists.
-    text=Pairs([(name, name) for name in _TEMPLATE_FIELDS], required=("id",)),
+    text=Pairs(_TEMPLATE_FIELDS, required=("id",)),
     csv=Fields(_TEMPLATE_FIELDS, free="message", required=1),
     xml_item="template",
     many=True,

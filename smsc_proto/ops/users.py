@@ -254,7 +254,7 @@ CREATED_SHAPE = Shape(text=Pairs([("ID", "id")], required=("id",)), csv=Fields([
 _STAT_FIELDS = ["login", "cnt", "credit", "debit", "currency"]
 STATS_SHAPE = Shape(
     # Inferred: the get.php glossary's order, as the API's other lists write records.
-    text=Pairs([(name, name) for name in _STAT_FIELDS], required=("login",)),
+    text=Pairs(_STAT_FIELDS, required=("login",)),
     csv=Fields(_STAT_FIELDS, required=1),
     # Inferred: items named after the entity, as phones.php lists. The tag bounds the records
     # an XML body may hold.
