@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 import time
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -60,7 +61,8 @@ def make_target(op_id: str, slow_seconds: float = SLOW_SECONDS) -> Callable[[byt
     an input taking more than ``slow_seconds`` to decode either way raises ``SlowInput``."""
     from op_samples import build_op, op_variants, records_of, result_type_problem
 
-    from smsc_proto import DecodeError, HttpResponse, SmscError
+    from smsc_proto import DecodeError, FileOp, HttpResponse, SmscError
+    from smsc_proto.list_stream import ListStreamDecoder
 
     codec_errors = (SmscError, DecodeError)
     variants = op_variants(op_id)
@@ -106,7 +108,15 @@ def make_target(op_id: str, slow_seconds: float = SLOW_SECONDS) -> Callable[[byt
         refused = False
         started = time.perf_counter()
         try:
-            decoder = op.stream_decoder(HttpResponse(status, headers, b""))
+            head = HttpResponse(status, headers, b"")
+            is_list = typing.get_origin(op.result_type) is list and not isinstance(op, FileOp)
+            eager = bool(chunk % 2) and is_list
+            if eager:
+                # Half the inputs cut records from the first character, in small batches,
+                # as a long list answer is (list_stream.py).
+                decoder: Any = ListStreamDecoder(op, head, head_chars=0, batch_chars=chunk)
+            else:
+                decoder = op.stream_decoder(head)
             for piece in chunks(body, chunk):
                 streamed.extend(decoder.feed(piece))
             streamed.extend(decoder.close())
@@ -119,10 +129,22 @@ def make_target(op_id: str, slow_seconds: float = SLOW_SECONDS) -> Callable[[byt
             problem = result_type_problem(op, record, record=True)
             if problem is not None:
                 raise AssertionError(f"{op_id}: streamed {record!r}, not of {op.result_type!r}: {problem}")
-        if decoded and streamed != records_of(result):
+        # A long body that mixes encodings (valid UTF-8, then not) is read as UTF-8 up to
+        # the first bad byte when streamed, and one way throughout when whole: records
+        # agree wherever the two texts do.
+        same_text = not eager or _texts_agree(body, head.header("Content-Type"))
+        if decoded and same_text and streamed != records_of(result):
             raise AssertionError(f"{op_id}: stream gave {streamed!r}, decode {result!r}")
 
     return target
+
+
+def _texts_agree(body: bytes, content_type: str | None) -> bool:
+    from smsc_proto.formats.incremental_text import IncrementalText
+    from smsc_proto.http import REQUEST_CHARSET, body_text, charset_of
+
+    incremental = IncrementalText(charset_of(content_type), REQUEST_CHARSET)
+    return incremental.decode(body) + incremental.decode(b"", final=True) == body_text(body, content_type)
 
 
 def main(op_id: str, argv: list[str]) -> None:

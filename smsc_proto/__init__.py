@@ -37,6 +37,7 @@ from smsc_proto.errors import (
 from smsc_proto.http import HttpRequest, HttpResponse
 from smsc_proto.op import OkResult, Op
 from smsc_proto.registry import OPS
+from smsc_proto.upload import Upload
 
 if TYPE_CHECKING:
     from smsc_proto.enums import DeliveryError, MessageStatus
@@ -75,6 +76,7 @@ if TYPE_CHECKING:
         JobsGetAll,
         JobSummary,
     )
+    from smsc_proto.ops.misc import GetMnp, WaitCall, WaitCallNumber
     from smsc_proto.ops.operator_templates import (
         AddStatus,
         OperatorTemplateAdded,
@@ -144,7 +146,7 @@ if TYPE_CHECKING:
         UsersGetStatAll,
         UsersPay,
     )
-    from smsc_proto.paging import AfterIdPager, HistoryPager, TaskPager
+    from smsc_proto.paging import AfterIdPager, HistoryPager, PrevIdPager, SenderPager, TaskPager
     from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure, PolicyConfig
     from smsc_proto.ratelimit import RateLimit, RateLimiter
     from smsc_proto.streaming import StreamDecoder
@@ -256,7 +258,8 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "SentMessage",
         "TariffZone",
     ),
-    "smsc_proto.paging": ("AfterIdPager", "HistoryPager", "TaskPager"),
+    "smsc_proto.ops.misc": ("GetMnp", "WaitCall", "WaitCallNumber"),
+    "smsc_proto.paging": ("AfterIdPager", "HistoryPager", "PrevIdPager", "SenderPager", "TaskPager"),
     "smsc_proto.policy": ("DEFAULT_HOSTS", "Attempt", "Call", "CallPolicy", "Failure", "PolicyConfig"),
     "smsc_proto.ratelimit": ("RateLimit", "RateLimiter"),
     "smsc_proto.streaming": ("StreamDecoder",),
@@ -350,6 +353,7 @@ __all__ = [
     "TinyUrlStats",
     "TinyurlsGet",
     "TransportError",
+    "Upload",
     "__version__",
     "login_limits",
     "BlacklistEntryCreated",
@@ -404,6 +408,11 @@ __all__ = [
     "SentMessage",
     "TariffZone",
     "HistoryPager",
+    "PrevIdPager",
+    "SenderPager",
+    "GetMnp",
+    "WaitCall",
+    "WaitCallNumber",
 ]
 
 

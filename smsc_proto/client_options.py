@@ -37,7 +37,10 @@ class ClientOptions:
 
     def headers(self, request: HttpRequest) -> dict[str, str]:
         """The HTTP headers of ``request``, the user agent added; one dict per kind of body
-        (every form has the same), built once."""
+        (every form has the same), built once. A multipart body has a boundary of its own:
+        its headers are built each time, so that the cache stays bounded."""
+        if request.files:
+            return {**dict(request.headers), "User-Agent": self.user_agent}
         found = self._headers.get(request.headers)
         if found is None:
             found = self._headers[request.headers] = {**dict(request.headers), "User-Agent": self.user_agent}

@@ -297,11 +297,12 @@ _TAG_HEAD = r"<(?:p" + _P_TAIL + r"|a" + _A_TAIL + r")(?:[ \t\r\n][^<>]{0,200})?
 # A key: the name, a PHP array suffix (``[]``, ``[0]``, ``%5B%5D``), a closing quote or
 # bracket (JSON and repr ``"psw":``, print_r ``[psw] =>``, var_dump ``["psw"]=>``, escaped
 # once or more ``\"psw\":``, ``\\"psw\\":``), then the separator: ``=``, ``%3D``, ``:``,
-# ``=>`` (var_dump puts the value on the next line), or the ``value=`` of an HTML input.
+# ``=>`` (var_dump puts the value on the next line), the ``value=`` of an HTML input, or
+# the blank line after a multipart part's ``name="psw"`` (an echoed upload).
 _KEY_HEAD = (
     r"(?:p" + _WORD_START + _P_TAIL + r"|a" + _WORD_START + _A_TAIL + r")"
     r"(?:\[[^\]\r\n]{0,32}\]|%5B[^&%\s]{0,32}%5D)?(?:\\{0,4}[\"'])?\]?[ \t]{0,16}"
-    r"(?:=>[ \t]{0,16}(?:\r?\n[ \t]{0,16})?|(?:=|:|%3D|value[ \t]{0,16}=)[ \t]{0,16})"
+    r"(?:=>[ \t]{0,16}(?:\r?\n[ \t]{0,16})?|(?:=|:|%3D|value[ \t]{0,16}=)[ \t]{0,16}|\r?\n\r?\n)"
 )
 # Longer than any head above: a value is looked for only where a head starts.
 _HEAD_MAX = 256

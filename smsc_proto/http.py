@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+from smsc_proto.upload import MULTIPART_PREFIX, Upload, multipart_body, parse_multipart_form
+
 __all__ = [
     "FORM_CONTENT_TYPE",
     "JSON_CONTENT_TYPE",
@@ -70,7 +72,7 @@ class HttpRequest:
     b'apikey=k&fmt=3'
     """
 
-    __slots__ = ("_body", "fields", "headers", "method", "path")
+    __slots__ = ("_body", "fields", "files", "headers", "method", "path")
 
     def __init__(
         self,
@@ -78,11 +80,14 @@ class HttpRequest:
         path: str,
         fields: tuple[tuple[str, str], ...],
         headers: tuple[tuple[str, str], ...] = _FORM_HEADERS,
+        files: tuple[tuple[str, Upload], ...] = (),
     ) -> None:
         self.method = method
         self.path = path
         self.fields = fields
         self.headers = headers
+        # (part name, file): sent as multipart/form-data parts after the fields.
+        self.files = files
         self._body: bytes | None = None
 
     def __repr__(self) -> str:
@@ -94,20 +99,37 @@ class HttpRequest:
 
     @property
     def body(self) -> bytes:
-        """The fields, encoded once as the Content-Type says (a form, or a JSON object);
-        every attempt sends the same bytes."""
+        """The fields (and files), encoded once as the Content-Type says (a form, a JSON
+        object or multipart/form-data); every attempt sends the same bytes."""
         if self._body is None:
-            self._body = json_body(self.fields) if _is_json(self.content_type) else form_body(self.fields)
+            content_type = self.content_type or ""
+            if content_type.startswith(MULTIPART_PREFIX):
+                boundary = content_type[len(MULTIPART_PREFIX) :]
+                self._body = multipart_body(self.fields, self.files, boundary)
+            elif self.files:
+                raise ValueError("files need a multipart/form-data Content-Type")  # an op built wrongly
+            elif _is_json(content_type):
+                self._body = json_body(self.fields)
+            else:
+                self._body = form_body(self.fields)
         return self._body
 
+    def form(self) -> tuple[tuple[str, str], ...]:
+        """What a server reads from the body: the fields, then ``<file NAME>`` for each file
+        (as ``parse_body`` gives them)."""
+        return (*self.fields, *((name, f"<file {upload.filename}>") for name, upload in self.files))
+
     def params(self) -> dict[str, str]:
-        """The form fields other than credentials and passwords, for inspection and logging."""
-        return {k: v for k, v in self.fields if k not in _NOT_SHOWN}
+        """The form other than credentials and passwords, for inspection and logging."""
+        return {k: v for k, v in self.form() if k not in _NOT_SHOWN}
 
     @staticmethod
     def parse_body(body: bytes, content_type: str | None = None) -> dict[str, str]:
-        """Inverse of ``body``: what a server would read from the form (or, for a JSON
-        ``content_type``, the object; values that are not text as their JSON)."""
+        """Inverse of ``body``: what a server would read from the form (for a JSON
+        ``content_type``, the object, values that are not text as their JSON; for
+        multipart/form-data, the parts, ``<file NAME>`` for a file)."""
+        if (content_type or "").startswith(MULTIPART_PREFIX):
+            return parse_multipart_form(body, content_type or "")
         if _is_json(content_type):
             import msgspec
 

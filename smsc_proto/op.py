@@ -33,10 +33,12 @@ from smsc_proto.errors import (
 from smsc_proto.formats.envelope import ApiError, render_error
 from smsc_proto.formats.text import Token
 from smsc_proto.http import REQUEST_CHARSET, HttpRequest, HttpResponse
+from smsc_proto.list_stream import ListStreamDecoder
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.records import ConvertError, number_if_digits, parse_date, parse_datetime, wire_value
 from smsc_proto.shape import Shape
 from smsc_proto.streaming import BufferedDecoder, StreamDecoder
+from smsc_proto.upload import Upload, multipart_boundary, multipart_headers
 
 __all__ = [
     "COMMON_ERRORS",
@@ -135,6 +137,7 @@ class _Field:
         "param",
         "required",
         "target",
+        "upload",
         "wire",
     )
 
@@ -144,7 +147,10 @@ class _Field:
         items = [typing.get_args(m)[0] for m in members if typing.get_origin(m) in (tuple, list, Sequence)]
         self.name = f.name
         self.wire = f.encode_name
-        self.param = f.name not in _NOT_PARAMS
+        # Files: sent as multipart parts named after the field (``file`` or ``file0``,
+        # ``file1``... for a list), never as form values.
+        self.upload = Upload in members or Upload in items
+        self.param = f.name not in _NOT_PARAMS and not self.upload
         self.required = f.required
         self.nullable = union and type(None) in typing.get_args(f.type)
         self.is_list = bool(items)
@@ -258,7 +264,7 @@ class Op(
     def _check_extra(self, extra: Mapping[str, str]) -> None:
         """``extra`` sets names nothing else sets: not the credentials, ``fmt`` or ``charset``,
         not a field of this op, not a command flag of its endpoint; as PHP reads the name."""
-        modelled = {f.wire: f.name for f in _fields(type(self)) if f.param}
+        modelled = {f.wire: f.name for f in _fields(type(self)) if f.param or f.upload}
         commands = _COMMANDS.get(getattr(self, "path", ""), {})
         for name, value in extra.items():
             check_text(self, "extra", name)
@@ -300,6 +306,8 @@ class Op(
         except msgspec.ValidationError as exc:
             # msgspec's reason may quote the whole value ("Invalid enum value '...'"): cut.
             reason = str(exc).split(" - at ")[0]
+            if f.upload and reason.startswith("Expected `object`"):
+                reason = "must be Upload(filename, content, content_type)" + (" values" if f.is_list else "")
             reason = reason if len(reason) <= _REASON_LIMIT else reason[: _REASON_LIMIT - 3] + "..."
             raise self.invalid(f.wire, _shown(value), reason) from None
         except ValueError:  # msgspec's str() of a huge int nested deeper
@@ -323,7 +331,7 @@ class Op(
         >>> Send.from_params({"phones": "79991234567,79997654321", "mes": "Hi", "flash": True}, fmt=0)
         Send(fmt=0, flash=1, phones=('79991234567', '79997654321'), mes='Hi')
         """
-        names = {f.wire: f.name for f in _fields(cls) if f.param}
+        names = {f.wire: f.name for f in _fields(cls) if f.param or f.upload}
         fields: dict[str, Any] = {}
         extra: dict[str, str] = {}
         for name, given in params.items():
@@ -368,9 +376,28 @@ class Op(
             out.extend(self.extra.items())
         return out
 
+    def uploads(self) -> tuple[tuple[str, Upload], ...]:
+        """The files this op sends, each with its part name: a field's wire name, numbered
+        from 0 for a list (``file0``, ``file1``, as SMSC's own PHP library names them)."""
+        found: list[tuple[str, Upload]] = []
+        for f in _fields(type(self)):
+            value = getattr(self, f.name)
+            if f.upload and value is not None:
+                if value.__class__ is tuple:
+                    found += ((f"{f.wire}{i}", item) for i, item in enumerate(value))
+                else:
+                    found.append((f.wire, value))
+        return tuple(found)
+
     def request(self, credentials: Credentials) -> HttpRequest:
-        """The POST to send; credentials go in the form body only."""
-        return HttpRequest("POST", self.path, (*credentials.form_fields(), *self.params()))
+        """The POST to send; credentials go in the form body only. With files, the body is
+        multipart/form-data (``upload.py``)."""
+        params = self.params()
+        files = self.uploads()
+        if not files:
+            return HttpRequest("POST", self.path, (*credentials.form_fields(), *params))
+        headers = multipart_headers(multipart_boundary(params, files))
+        return HttpRequest("POST", self.path, (*credentials.form_fields(), *params), headers, files)
 
     # -- response ----------------------------------------------------------------------------
 
@@ -399,8 +426,10 @@ class Op(
 
     def stream_decoder(self, head: HttpResponse) -> StreamDecoder[Any]:
         """An incremental decoder for the body of ``head`` (whose own body is ignored): it
-        yields the items of a list result, or the one result. This one buffers the (small)
-        answer; file ops decode as bytes arrive."""
+        yields the items of a list result as they arrive, in flat memory (``list_stream``),
+        or the one result (a small answer, buffered); file ops decode as bytes arrive."""
+        if typing.get_origin(self.result_type) is list:
+            return ListStreamDecoder(self, head)
         return BufferedDecoder(self, head)
 
     # -- writing answers (emulators and test doubles) ----------------------------------------

@@ -1,5 +1,5 @@
 """Paging: which op to send next, given the page that came back (``after_id`` forward, or
-``prev_id`` back through the message history).
+``prev_id`` back through the message history and the sender names).
 
 Pure: the pager builds ops and reads pages; the caller does the I/O with any client. The
 sync and async loops below take the client's ``call`` as a plain function.
@@ -26,8 +26,9 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from smsc_proto.ops.downloads import DownloadsGetList, Task
 from smsc_proto.ops.get import GetMessages, SentMessage
+from smsc_proto.ops.senders import SenderName, SendersGet
 
-__all__ = ["AfterIdPager", "HistoryPager", "TaskPager"]
+__all__ = ["AfterIdPager", "HistoryPager", "PrevIdPager", "SenderPager", "TaskPager"]
 
 
 class _HasId(Protocol):
@@ -37,6 +38,7 @@ class _HasId(Protocol):
 
 OpT = TypeVar("OpT")
 ItemT = TypeVar("ItemT", bound=_HasId)
+AnyItemT = TypeVar("AnyItemT")
 
 
 PageOpT = TypeVar("PageOpT")
@@ -144,7 +146,43 @@ class TaskPager(AfterIdPager[DownloadsGetList, Task]):
         super().__init__(make_op, after_id=after_id)
 
 
-class HistoryPager(_Pager[GetMessages, SentMessage]):
+class PrevIdPager(_Pager[OpT, AnyItemT]):
+    """Pages of a list op that pages back by ``prev_id``: ``make_op(prev_id)`` builds the
+    request for the items before ``prev_id`` (None: the newest), and ``key(item)`` is the id
+    ``prev_id`` counts in (None where an item has none).
+
+    Stops at an empty page, or at a page that brings no item older than the last (a server
+    that ignores ``prev_id`` cannot make it loop).
+    """
+
+    def __init__(self, make_op: Callable[[int | None], OpT], key: Callable[[AnyItemT], int | None]) -> None:
+        self._make_op = make_op
+        self._key = key
+        self.prev_id: int | None = None
+        self.pages = 0
+        self.done = False
+
+    def first_op(self) -> OpT:
+        return self._make_op(None)
+
+    def fresh(self, items: Sequence[AnyItemT]) -> list[AnyItemT]:
+        """The items of a page older than the last page's (all of them, normally)."""
+        last = self.prev_id
+        if last is None:
+            return list(items)
+        return [item for item in items if (found := self._key(item)) is not None and found < last]
+
+    def next_op(self, items: Sequence[AnyItemT]) -> OpT | None:
+        self.pages += 1
+        oldest = min((found for item in items if (found := self._key(item)) is not None), default=None)
+        if oldest is None or (self.prev_id is not None and oldest >= self.prev_id):
+            self.done = True
+            return None
+        self.prev_id = oldest
+        return self._make_op(oldest)
+
+
+class HistoryPager(PrevIdPager[GetMessages, SentMessage]):
     """Every sent message of ``get.messages``, newest first, ``cnt`` per page: each next
     page holds the messages before the oldest ``int_id`` seen (``prev_id``).
 
@@ -158,34 +196,34 @@ class HistoryPager(_Pager[GetMessages, SentMessage]):
     >>> pager.next_op([]) is None
     True
 
-    Stops at an empty page, or at a page that brings no message older than the last (a
-    server that ignores ``prev_id`` cannot make it loop). ``params`` are the other
-    ``GetMessages`` parameters (``start``, ``phone``...).
+    ``params`` are the other ``GetMessages`` parameters (``start``, ``phone``...).
     """
 
     def __init__(self, cnt: int | None = 1000, **params: Any) -> None:
-        self._cnt = cnt
-        self._params = params
-        self.prev_id: int | None = None
-        self.pages = 0
-        self.done = False
-        self.first_op()  # check the parameters now, not at the first page
+        def make_op(prev: int | None) -> GetMessages:
+            return GetMessages(cnt=cnt, prev_id=prev, **params)
 
-    def first_op(self) -> GetMessages:
-        return GetMessages(cnt=self._cnt, **self._params)
+        make_op(None)  # check the parameters now, not at the first page
+        super().__init__(make_op, lambda message: message.int_id)
 
-    def fresh(self, items: Sequence[SentMessage]) -> list[SentMessage]:
-        """The messages of a page older than the last page's (all of them, normally)."""
-        last = self.prev_id
-        if last is None:
-            return list(items)
-        return [m for m in items if m.int_id is not None and m.int_id < last]
 
-    def next_op(self, items: Sequence[SentMessage]) -> GetMessages | None:
-        self.pages += 1
-        oldest = min((m.int_id for m in items if m.int_id is not None), default=None)
-        if oldest is None or (self.prev_id is not None and oldest >= self.prev_id):
-            self.done = True
-            return None
-        self.prev_id = oldest
-        return GetMessages(cnt=self._cnt, prev_id=oldest, **self._params)
+class SenderPager(PrevIdPager[SendersGet, SenderName]):
+    """Every sender name of ``senders.get``, ``cnt`` per page, each next page the names
+    before the lowest id seen (``prev_id``).
+
+    >>> pager = SenderPager(cnt=50, operators=1)
+    >>> pager.first_op()
+    SendersGet(operators=1, cnt=50)
+    >>> pager.next_op([SenderName(sender="Shop", id=12), SenderName(sender="News", id=9)])
+    SendersGet(operators=1, prev_id=9, cnt=50)
+
+    ``params`` are the other ``SendersGet`` parameters. Names without an id (a fmt=3 list
+    may leave it out) cannot be paged past: a page of them is the last.
+    """
+
+    def __init__(self, cnt: int | None = 100, **params: Any) -> None:
+        def make_op(prev: int | None) -> SendersGet:
+            return SendersGet(cnt=cnt, prev_id=prev, **params)
+
+        make_op(None)
+        super().__init__(make_op, lambda name: name.id)

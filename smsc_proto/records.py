@@ -348,13 +348,32 @@ def _struct(item: type[msgspec.Struct]) -> Converter:
     return convert
 
 
-def _sequence(item: Converter) -> Converter:
+def _sequence(item: Converter, *, joined: bool = False) -> Converter:
+    """A list of ``item``. ``joined``: a list of values (not of records) given as one text
+    is the API's comma-joined list, as ``wire_value`` writes it (``a,b`` -> two items)."""
+
     def convert(value: Any) -> list[Any]:
-        # XML writes a list of one as a single element.
-        values = value if value.__class__ is list else [value]
+        if value.__class__ is list:
+            values = value
+        elif joined and value.__class__ is str:
+            values = [part for part in map(str.strip, value.split(",")) if part]
+        else:
+            values = [value]  # XML writes a list of one as a single element
         return [item(v) for v in values]
 
     return convert
+
+
+def _or_empty_list(convert: Converter) -> Converter:
+    """``convert`` for a list field that defaults to an empty list: absent, null or blank
+    is no item."""
+
+    def field(value: Any) -> Any:
+        if value is None or (value.__class__ is str and not value.strip()):
+            return []
+        return convert(value)
+
+    return field
 
 
 def _members(tp: Any) -> tuple[tuple[Any, ...], bool]:
@@ -401,7 +420,8 @@ def converter(tp: Any, what: str) -> tuple[Converter, str]:
     kind = kinds[0]
     item = _list_item(kind)
     if item is not None:
-        return _optional(_sequence(converter(item, what)[0]), optional, what), "other"
+        inner = _sequence(converter(item, what)[0], joined=not _is_struct(item))
+        return _optional(inner, optional, what), "other"
     if kind is str:
         return _text_field(optional, what), "text"
     if kind is dt.datetime:
@@ -433,10 +453,18 @@ def _compile(name: str, args: str, lines: Sequence[str], namespace: dict[str, An
 
 
 class _Field:
-    __slots__ = ("attr", "convert", "kind", "required", "tp", "wire")
+    __slots__ = ("attr", "convert", "empty_list", "kind", "optional", "required", "tp", "wire")
 
     def __init__(
-        self, attr: str, wire: str, tp: Any, *, required: bool, convert: Converter, kind: str
+        self,
+        attr: str,
+        wire: str,
+        tp: Any,
+        *,
+        required: bool,
+        convert: Converter,
+        kind: str,
+        empty_list: bool = False,
     ) -> None:
         self.attr = attr
         self.wire = wire
@@ -444,6 +472,10 @@ class _Field:
         self.required = required
         self.convert = convert
         self.kind = kind
+        # A list that defaults to []: its converter reads absent as [], never None.
+        self.empty_list = empty_list
+        # Absent is None (the converter is not called for it).
+        self.optional = not required and not empty_list
 
 
 def _set(target: str, kind: str, convert: str, *, optional: bool, strip: bool = False) -> list[str]:
@@ -498,18 +530,32 @@ class Record:
         self.cls = cls
         fields = []
         for info in msgspec.structs.fields(cls):
-            if info.default is not None and info.default is not msgspec.NODEFAULT:
-                raise TypeError(f"{cls.__name__}.{info.name}: result fields default to None")
+            # A list field may default to an empty list (msgspec.field(default_factory=list)).
+            empty_list = info.default_factory is list and _list_item(info.type) is not None
+            if (info.default is not None and info.default is not msgspec.NODEFAULT) or (
+                info.default_factory is not msgspec.NODEFAULT and not empty_list
+            ):
+                raise TypeError(
+                    f"{cls.__name__}.{info.name}: result fields default to None (a list field to [])"
+                )
             convert, kind = converter(info.type, f"{cls.__name__}.{info.encode_name}")
+            if empty_list:
+                convert = _or_empty_list(convert)
             fields.append(
                 _Field(
-                    info.name, info.encode_name, info.type, required=info.required, convert=convert, kind=kind
+                    info.name,
+                    info.encode_name,
+                    info.type,
+                    required=info.required,
+                    convert=convert,
+                    kind=kind,
+                    empty_list=empty_list,
                 )
             )
         self.fields = tuple(fields)
         lines = ["g = d.get"]
         for i, f in enumerate(self.fields):
-            lines += [f"v = g({f.wire!r})", *_set(f"x{i}", f.kind, f"c{i}", optional=not f.required)]
+            lines += [f"v = g({f.wire!r})", *_set(f"x{i}", f.kind, f"c{i}", optional=f.optional)]
         self.from_dict: Callable[[dict[str, Any]], Any] = self._build(
             "from_dict", "d", lines, range(len(fields))
         )
@@ -563,7 +609,7 @@ class Record:
             f = self.fields[i]
             lines += [
                 f"v = p[{position}]",
-                *_set(f"x{i}", f.kind, f"c{i}", optional=not f.required, strip=position != free),
+                *_set(f"x{i}", f.kind, f"c{i}", optional=f.optional, strip=position != free),
             ]
         return self._build("from_parts", "p", lines, present)  # type: ignore[no-any-return]
 
@@ -594,7 +640,12 @@ class Record:
         args = []
         for i, f in enumerate(self.fields):
             twin_type, fix = _twin_field(f.tp, f"{self.cls.__name__}.{f.wire}")
-            default = msgspec.field(name=f.wire) if f.required else msgspec.field(default=None, name=f.wire)
+            if f.required:
+                default = msgspec.field(name=f.wire)
+            elif f.empty_list:
+                default = msgspec.field(default_factory=list, name=f.wire)
+            else:
+                default = msgspec.field(default=None, name=f.wire)
             twin_fields.append((f.attr, twin_type, default))
             if fix is None:
                 args.append(f"{f.attr}=w.{f.attr}")
@@ -607,7 +658,7 @@ class Record:
                 lines.append(f"x{i} = v if v is None or {amount} else f{i}(v)")
             else:
                 kind = "datetime" if f.kind == "datetime" else "other"
-                lines += _set(f"x{i}", kind, f"f{i}", optional=not f.required)
+                lines += _set(f"x{i}", kind, f"f{i}", optional=f.optional)
         if not fixes:
             return self.cls, None
         twin = msgspec.defstruct(f"{self.cls.__name__}Wire", twin_fields, kw_only=True, frozen=True)
@@ -696,11 +747,28 @@ def _lenient_read(tp: Any) -> Converter:
         decoder = msgspec.json.Decoder(list[lenient] | lenient)  # type: ignore[valid-type]
         return _nested(decoder, to_dict)
     if item is not None:
-        return _nested(_RAW_LIST, read_raw)
+        return _value_list
     return read_raw
 
 
 _RAW_LIST = msgspec.json.Decoder(list[msgspec.Raw])
+# A list of values (not of records): any JSON scalar. A container where a value belongs stops
+# the decode at once, before a flood of ``{}`` items is kept (the converters refuse it anyway).
+_VALUE_LIST = msgspec.json.Decoder(list[str | int | float | bool | None])
+
+
+def _value_list(raw: msgspec.Raw) -> Any:
+    """A raw list of values as ``read_raw`` reads each; a lone value as it is."""
+    if memoryview(raw)[0] != 0x5B:  # [
+        return read_raw(raw)  # the converter says whether it may be one
+    try:
+        values = _VALUE_LIST.decode(raw)
+    except msgspec.ValidationError as exc:  # a container, or a number beyond a float's range
+        raise ConvertError(str(exc)) from None
+    if any(v.__class__ is float for v in values):
+        # Only scalars, so this second pass is bounded: numbers read exactly (Decimal).
+        return [read_raw(v) for v in _RAW_LIST.decode(raw)]
+    return values
 
 
 def _nested(decoder: msgspec.json.Decoder[Any], read: Converter) -> Converter:

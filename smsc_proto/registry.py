@@ -32,6 +32,7 @@ AREAS = (
     "users",
     "receive_phones",
     "get",
+    "misc",
 )
 
 

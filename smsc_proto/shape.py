@@ -256,12 +256,14 @@ class ShapeDecoder(Generic[R]):
         problems = []
         for layout in self.shape.layouts(fmt):
             try:
-                return self._from_layout(layout, body)
+                return self.from_layout(layout, body)
             except LayoutError as exc:
                 problems.append(str(exc))
         raise ShapeError("; ".join(problems) or "no text form for this answer")
 
-    def _from_layout(self, layout: Layout, body: str) -> R:
+    def from_layout(self, layout: Layout, body: str) -> R:
+        """fmt=0/1 read with ``layout`` only (a stream keeps to the layout its first records
+        were read with)."""
         if isinstance(layout, Fields):
             build: Callable[[Any], Any] = self.record.from_parts(layout.names, layout.free)
             read: Callable[[str], Any] = layout.split

@@ -4,6 +4,7 @@
 from collections.abc import Iterator
 
 import pytest
+from downloads_support import LoopbackServer, Reply
 
 from smsc_proto import limits
 
@@ -13,3 +14,10 @@ def _fresh_login_limits() -> Iterator[None]:
     limits.reset()
     yield
     limits.reset()
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    """A loopback server (downloads_support.py) answering 404 until a test sets ``respond``."""
+    with LoopbackServer(lambda path, form: Reply(404)) as srv:
+        yield srv

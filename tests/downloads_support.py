@@ -3,18 +3,26 @@
 ``LoopbackServer(respond)`` serves on 127.0.0.1 (an ephemeral port) in a thread; for each
 POST it calls ``respond(path, form)`` and sends the ``Reply``: with a Content-Length, chunked
 (the body may be an iterator of chunks, so a huge file is made on the fly), or cut short
-(a Content-Length larger than what is sent, then the connection is closed).
+(a Content-Length larger than what is sent, then the connection is closed). The ``server``
+fixture (conftest.py) and the ``stream_*``/``call_*`` helpers drive it with both clients.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import parse_qsl
+
+import pytest
+from smsc_aiohttp import AsyncClient
+from smsc_urllib3 import Client
+
+from smsc_proto import Credentials, Op
 
 Mode = Literal["length", "chunked", "cut"]
 
@@ -121,3 +129,51 @@ class LoopbackServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=10)
+
+
+# -- both clients against a LoopbackServer ----------------------------------------------------
+
+CREDENTIALS = Credentials(login="loopback", psw="not-a-secret")
+OPTIONS: dict[str, Any] = {"rate_limits": False, "max_attempts": 1, "read_timeout": 20.0}
+
+
+def stream_sync(url: str, op: Op[Any], sink: Callable[[Any], None] | None = None) -> list[Any]:
+    """``client.stream(op)`` with the sync client: every item, or each handed to ``sink``
+    (nothing kept, for memory tests)."""
+    with Client(CREDENTIALS, hosts=[url], **OPTIONS) as client:
+        if sink is None:
+            return list(client.stream(op))
+        for item in client.stream(op):
+            sink(item)
+        return []
+
+
+def stream_async(url: str, op: Op[Any], sink: Callable[[Any], None] | None = None) -> list[Any]:
+    """``stream_sync`` with the async client."""
+
+    async def run() -> list[Any]:
+        async with AsyncClient(CREDENTIALS, hosts=[url], **OPTIONS) as client:
+            if sink is None:
+                return [item async for item in client.stream(op)]
+            async for item in client.stream(op):
+                sink(item)
+            return []
+
+    return asyncio.run(run())
+
+
+def call_sync(url: str, op: Op[Any]) -> Any:
+    with Client(CREDENTIALS, hosts=[url], **OPTIONS) as client:
+        return client.call(op)
+
+
+def call_async(url: str, op: Op[Any]) -> Any:
+    async def run() -> Any:
+        async with AsyncClient(CREDENTIALS, hosts=[url], **OPTIONS) as client:
+            return await client.call(op)
+
+    return asyncio.run(run())
+
+
+STREAMERS = [pytest.param(stream_sync, id="urllib3"), pytest.param(stream_async, id="aiohttp")]
+CALLERS = [pytest.param(call_sync, id="urllib3"), pytest.param(call_async, id="aiohttp")]

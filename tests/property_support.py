@@ -27,11 +27,13 @@ import msgspec
 import msgspec.inspect as mi
 from hypothesis import strategies as st
 
-from smsc_proto import DecodeError, HttpResponse, Op, SmscError
+from smsc_proto import DecodeError, FileOp, HttpResponse, Op, SmscError
 from smsc_proto.enums import OpenIntEnum
 from smsc_proto.formats.pdf import PDF_MAGIC
 from smsc_proto.formats.text import Either, Fields, Pairs, Pattern, Token
+from smsc_proto.list_stream import ListStreamDecoder
 from smsc_proto.shape import Shape
+from smsc_proto.streaming import StreamDecoder
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fuzz"))
 
@@ -143,12 +145,19 @@ def decode_outcome(op: Op[Any], response: HttpResponse) -> tuple[Any, Outcome]:
     return result, Outcome(records_of(result), None)
 
 
-def stream_outcome(op: Op[Any], response: HttpResponse, chunks: Iterable[bytes]) -> Outcome:
-    """``op.stream_decoder`` fed ``chunks``, then closed; records from every call."""
+def stream_outcome(
+    op: Op[Any], response: HttpResponse, chunks: Iterable[bytes], *, eager: bool = False
+) -> Outcome:
+    """``op.stream_decoder`` fed ``chunks``, then closed; records from every call. ``eager``:
+    a list op's decoder cuts records from the first character and decodes each on its own
+    (no body is short enough to be decoded whole)."""
     head = HttpResponse(response.status, response.headers, b"")
     records: list[Any] = []
     try:
-        decoder = op.stream_decoder(head)
+        if eager and not isinstance(op, FileOp) and op.result_shape().many:
+            decoder: StreamDecoder[Any] = ListStreamDecoder(op, head, head_chars=0, batch_chars=1)
+        else:
+            decoder = op.stream_decoder(head)
         for chunk in chunks:
             records.extend(decoder.feed(chunk))
         records.extend(decoder.close())

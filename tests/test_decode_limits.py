@@ -128,13 +128,14 @@ def test_hostile_xml_is_refused_before_it_is_parsed(op: Op[Any]) -> None:
 
 def _long(result: Any, copies: int) -> Any | None:
     """``result`` with ``copies`` times its records (a list) or the records its lists hold;
-    None when it holds no list (its room is fixed)."""
+    None when it holds no list of records (its room is fixed: a list of values written one
+    element per value, wait_call's ``all_phones``, has the slack of the room only)."""
     if isinstance(result, list):
         return result * copies
     lists = {
         name: value * copies
         for name, value in msgspec.structs.asdict(result).items()
-        if isinstance(value, list)
+        if isinstance(value, list) and value and isinstance(value[0], msgspec.Struct)
     }
     return msgspec.structs.replace(result, **lists) if lists else None
 

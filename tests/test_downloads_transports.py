@@ -3,13 +3,23 @@ loopback server; any body for a jobs/downloads op gives a typed result or a type
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from downloads_support import LoopbackServer, Reply
+from downloads_support import (
+    CALLERS,
+    CREDENTIALS,
+    OPTIONS,
+    STREAMERS,
+    LoopbackServer,
+    Reply,
+    call_async,
+    call_sync,
+    stream_async,
+    stream_sync,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from smsc_aiohttp import AsyncClient
@@ -17,7 +27,6 @@ from smsc_urllib3 import Client
 
 from smsc_proto import (
     OPS,
-    Credentials,
     DecodeError,
     DownloadsGetFile,
     DownloadsGetList,
@@ -32,8 +41,6 @@ from smsc_proto import (
 )
 from smsc_proto.formats.csvfile import render_csv
 
-CREDENTIALS = Credentials(login="loopback", psw="not-a-secret")
-OPTIONS: dict[str, Any] = {"rate_limits": False, "max_attempts": 1, "read_timeout": 20.0}
 CSV = {"Content-Type": "text/csv; charset=utf-8"}
 
 ROWS = [
@@ -46,42 +53,6 @@ FILE = render_csv(ROWS).encode("utf-8")
 def _in_pieces(data: bytes, size: int) -> Iterator[bytes]:
     for start in range(0, len(data), size):
         yield data[start : start + size]
-
-
-def stream_sync(url: str, op: Op[Any]) -> list[Any]:
-    with Client(CREDENTIALS, hosts=[url], **OPTIONS) as client:
-        return list(client.stream(op))
-
-
-def stream_async(url: str, op: Op[Any]) -> list[Any]:
-    async def run() -> list[Any]:
-        async with AsyncClient(CREDENTIALS, hosts=[url], **OPTIONS) as client:
-            return [row async for row in client.stream(op)]
-
-    return asyncio.run(run())
-
-
-def call_sync(url: str, op: Op[Any]) -> Any:
-    with Client(CREDENTIALS, hosts=[url], **OPTIONS) as client:
-        return client.call(op)
-
-
-def call_async(url: str, op: Op[Any]) -> Any:
-    async def run() -> Any:
-        async with AsyncClient(CREDENTIALS, hosts=[url], **OPTIONS) as client:
-            return await client.call(op)
-
-    return asyncio.run(run())
-
-
-STREAMERS = [pytest.param(stream_sync, id="urllib3"), pytest.param(stream_async, id="aiohttp")]
-CALLERS = [pytest.param(call_sync, id="urllib3"), pytest.param(call_async, id="aiohttp")]
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer(lambda path, form: Reply(404)) as srv:
-        yield srv
 
 
 @pytest.mark.parametrize("stream", STREAMERS)

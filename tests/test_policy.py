@@ -262,6 +262,8 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "templates.get": {},
     "info.operator": {"phone": "79991234567"},
     "tinyurls.get": {"id": 5521},
+    "wait_call": {"phone": "79991234567"},
+    "get_mnp": {},
 }
 # Ops that send, create or change: retried only when the request provably never left.
 NOT_IDEMPOTENT = {
@@ -293,6 +295,7 @@ NOT_IDEMPOTENT = {
     "templates.add",
     "templates.chg",
     "templates.del",
+    "wait_call",
 }
 # Ops limited to one identical request a minute: a repeat would only earn error 9.
 ONCE_A_MINUTE = {

@@ -135,9 +135,9 @@ def test_stream_agrees_with_decode(case: FixtureCase) -> None:
     _, whole = decode_outcome(op, response)
 
     @_settings(len(FIXTURES), 2000, low=5)
-    @given(cuts=chunk_cuts())
-    def check(cuts: list[int]) -> None:
-        streamed = stream_outcome(op, response, split(case.body, cuts))
+    @given(cuts=chunk_cuts(), eager=st.booleans())
+    def check(cuts: list[int], eager: bool) -> None:
+        streamed = stream_outcome(op, response, split(case.body, cuts), eager=eager)
         assert streamed.same_as(whole), f"stream gave {streamed.describe()}, decode {whole.describe()}"
 
     check()
@@ -193,9 +193,10 @@ def test_rendered_result_decodes_to_itself(sample: Sample) -> None:
         decoded = op.decode(response)
         assert_result_type(op, decoded)
         compare_carried(op, sample.fmt, result, decoded, response)
-        streamed = stream_outcome(op, response, split(response.body, cuts))
-        assert streamed.error is None, f"stream failed where decode did not: {streamed.error!r}"
-        assert streamed.records == (decoded if isinstance(decoded, list) else [decoded])
+        for eager in (False, True):
+            streamed = stream_outcome(op, response, split(response.body, cuts), eager=eager)
+            assert streamed.error is None, f"stream failed where decode did not: {streamed.error!r}"
+            assert streamed.records == (decoded if isinstance(decoded, list) else [decoded])
 
     check()
 

@@ -90,6 +90,7 @@ UNLIMITED = {
     "get.mega_accounts",
     "get.messages",
     "get.stat",
+    "get_mnp",
     "receive_phones.buy",
     "receive_phones.chg",
     "receive_phones.get",
@@ -105,6 +106,7 @@ UNLIMITED = {
     "users.get_stat",
     "users.get_stat_all",
     "users.pay",
+    "wait_call",
 }
 
 

@@ -182,6 +182,68 @@ def test_result_fields_must_default_to_none() -> None:
         record(Defaulted)
 
 
+class Numbers(msgspec.Struct):
+    phone: str
+    others: list[str] = msgspec.field(default_factory=list)
+    counts: list[int] | None = None
+
+
+@pytest.mark.parametrize(
+    ("given", "others"),
+    [
+        ({}, []),
+        ({"others": None}, []),
+        ({"others": ""}, []),
+        ({"others": "  "}, []),
+        ({"others": "7"}, ["7"]),
+        ({"others": "7, 8,,9"}, ["7", "8", "9"]),
+        ({"others": ["7", 8]}, ["7", "8"]),
+        ({"others": ["7,8"]}, ["7,8"]),  # the items of a list are kept whole
+    ],
+)
+def test_a_list_field_may_default_to_an_empty_list(given: dict[str, object], others: list[str]) -> None:
+    build = record(Numbers)
+    assert build.from_dict({"phone": "1", **given}) == Numbers("1", others)
+    assert build.from_parts(("phone", "others"))(["1"]) == Numbers("1")
+    assert build.from_parts(("phone", "others"))(["1", ""]) == Numbers("1")
+
+
+def test_a_list_of_values_given_as_text_is_the_apis_comma_joined_list() -> None:
+    assert record(Numbers).from_dict({"phone": "1", "counts": "1,2"}).counts == [1, 2]
+    assert record(Numbers).from_dict({"phone": "1", "counts": ""}).counts is None
+    # A list of records is never split: a record is not text.
+    with pytest.raises(ConvertError):
+        record(Row).from_dict({"id": 1, "status": 1, "items": "a,b"})
+
+
+def test_a_list_that_defaults_to_empty_reads_alike_by_both_json_routes() -> None:
+    build = record(Numbers)
+    assert build.twin() == (Numbers, None)
+    assert build.json_decoder(False).decode(b'{"phone": "1"}') == Numbers("1")
+    assert build.json_decoder(False).decode(b'{"phone": "1", "others": ["2"]}') == Numbers("1", ["2"])
+
+    class Dated(msgspec.Struct):  # a twin (the date is fixed after msgspec): the default holds
+        when: dt.datetime
+        others: list[str] = msgspec.field(default_factory=list)
+
+    _, convert = record(Dated).twin()
+    assert convert is not None
+    got = convert(record(Dated).json_decoder(False).decode(b'{"when": "01.02.2024 03:04:05"}'))
+    assert got == Dated(dt.datetime(2024, 2, 1, 3, 4, 5))
+
+
+def test_only_a_list_may_default_to_something_but_none() -> None:
+    class Factory(msgspec.Struct):
+        names: dict[str, str] = msgspec.field(default_factory=dict)
+
+    class ListOfNone(msgspec.Struct):
+        names: list[str] | None = msgspec.field(default_factory=list)
+
+    for cls in (Factory, ListOfNone):
+        with pytest.raises(TypeError, match="default to None"):
+            record(cls)
+
+
 def test_date_formats() -> None:
     assert parse_datetime("10.10.2010 10:10") == dt.datetime(2010, 10, 10, 10, 10)
     assert parse_datetime("2010-10-10 10:10:10") == dt.datetime(2010, 10, 10, 10, 10, 10)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from smsc_aiohttp import AsyncClient
+from smsc_urllib3 import Client
+from transport_support import Reply, Server
 
 from smsc_proto import (
     OPS,
@@ -21,6 +26,7 @@ from smsc_proto import (
     ParameterError,
     RateLimit,
     RateLimitedError,
+    SenderPager,
 )
 from smsc_proto.op import Op
 from smsc_proto.ops.senders import (
@@ -334,3 +340,41 @@ def test_a_long_xml_list_decodes_and_a_flood_of_bare_elements_is_refused() -> No
     with pytest.raises(DecodeError) as caught:
         answer(op, flood)
     assert "room for" in str(caught.value)
+
+
+# -- paging ------------------------------------------------------------------------------------
+
+
+def _names_page(*ids: int | None) -> str:
+    return json.dumps([{"sender": f"Name{n}", **({"id": n} if n is not None else {})} for n in ids])
+
+
+@pytest.mark.parametrize("kind", ["urllib3", "aiohttp"])
+def test_the_sender_pager_walks_back_by_prev_id_with_both_clients(kind: str) -> None:
+    pages = [Reply(_names_page(30, 21)), Reply(_names_page(21, 12)), Reply(_names_page(12)), Reply("[]")]
+    creds = Credentials(apikey="k")
+    with Server(*pages) as server:
+        pager = SenderPager(cnt=2, operators=1)
+        if kind == "urllib3":
+            with Client(creds, hosts=[server.url], rate_limits=False) as client:
+                seen = [name.id for name in pager.iterate(client.call)]
+        else:
+
+            async def walk() -> list[int | None]:
+                async with AsyncClient(creds, hosts=[server.url], rate_limits=False) as client:
+                    return [name.id async for name in pager.aiterate(client.call)]
+
+            seen = asyncio.run(walk())
+    # 21 and 12 come twice and are yielded once; the page with nothing older ends the walk.
+    assert seen == [30, 21, 12]
+    assert [r.form.get("prev_id") for r in server.requests] == [None, "21", "12"]
+    assert all(r.form["operators"] == "1" and r.form["cnt"] == "2" for r in server.requests)
+    assert pager.done and pager.pages == 3
+
+
+def test_a_page_of_names_without_ids_is_the_last() -> None:
+    pager = SenderPager(cnt=2)
+    names = SendersGet().decode(HttpResponse(200, {}, _names_page(None, None).encode()))
+    assert pager.fresh(names) == names and pager.next_op(names) is None and pager.done
+    with pytest.raises(InvalidParameter, match="cnt"):
+        SenderPager(cnt=0)  # checked when the pager is made, not at the first page

@@ -113,6 +113,8 @@ _BASES: list[tuple[type[Op[Any]], dict[str, Any]]] = [
     (OPS["get.stat"], {}),
     (OPS["get.price"], {}),
     (OPS["get.mega_accounts"], {}),
+    (OPS["wait_call"], {"phone": PHONE}),
+    (OPS["get_mnp"], {}),
 ]
 BASE: dict[type[Op[Any]], dict[str, Any]] = dict(_BASES)
 
@@ -216,6 +218,7 @@ def test_the_fields_found_cover_every_op() -> None:
         OPS["receive_phones.get"],
         OPS["get.stat"],
         OPS["get.price"],
+        OPS["get_mnp"],
     }
     assert (Send, "mes") in MULTILINE and (Send, "list") in MULTILINE and (JobsAdd, "mes2") in MULTILINE
     assert (OperatorTemplatesAdd, "msg") in MULTILINE and (Ping, "info") in MULTILINE

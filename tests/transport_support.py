@@ -76,7 +76,8 @@ class Seen:
 
     @property
     def form(self) -> dict[str, str]:
-        return HttpRequest.parse_body(self.body)
+        """The body as the server reads it by its Content-Type (a form, JSON, multipart)."""
+        return HttpRequest.parse_body(self.body, self.header("Content-Type"))
 
     def header(self, name: str) -> str | None:
         return next((v for k, v in self.headers if k.lower() == name.lower()), None)

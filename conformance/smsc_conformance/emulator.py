@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import io
 import itertools
 import re
 import socket
@@ -55,6 +54,7 @@ from smsc_conformance.fixtures import (
     load_fixtures,
 )
 from smsc_proto.http import HttpRequest, HttpResponse, charset_of
+from smsc_proto.upload import parse_multipart_form
 
 __all__ = ["FAULTS", "GARBAGE", "Emulator", "RecordedRequest", "main"]
 
@@ -396,19 +396,10 @@ def _form_fields(content_type: str | None, body: bytes) -> tuple[tuple[str, str]
     ctype = (content_type or "").split(";")[0].strip().lower()
     charset = charset_of(content_type) or "utf-8"
     if ctype == "multipart/form-data":
-        _, options = multipart.parse_options_header(content_type or "")
-        boundary = options.get("boundary")
-        if not boundary:
-            return ()
-        fields: list[tuple[str, str]] = []
         try:
-            parser = multipart.MultipartParser(io.BytesIO(body), boundary, charset=charset)
-            for part in parser:
-                value = part.value if part.filename is None else f"<file {part.filename}>"
-                fields.append((str(part.name), str(value)))
-        except multipart.MultipartError:
-            return tuple(fields)
-        return tuple(fields)
+            return tuple(parse_multipart_form(body, content_type or "").items())
+        except (ValueError, multipart.MultipartError):  # no boundary, or a broken body
+            return ()
     if ctype == "application/json":  # /rest/send/
         try:
             return tuple(HttpRequest.parse_body(body, content_type).items())

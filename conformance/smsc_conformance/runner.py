@@ -167,14 +167,14 @@ def _check_codec_request(case: _Case, credentials: smsc_proto.Credentials) -> st
     except Exception as exc:
         return f"building the request raised {type(exc).__name__}: {exc}"
     body_fields = list(smsc_proto.HttpRequest.parse_body(request.body, request.content_type).items())
-    if sorted(body_fields) != sorted(dict(request.fields).items()):
+    if sorted(body_fields) != sorted(dict(request.form()).items()):
         return "request: the body does not encode the request's fields"
     if "?" in request.path:
         return "request: the path carries a query string"
     leak = _leak(credentials, request.path, repr(request), repr(request.headers), str(request.params()))
     if leak:
         return f"request: {leak}"
-    return check_request(case.fixture.request, request.method, request.path, request.fields, credentials)
+    return check_request(case.fixture.request, request.method, request.path, request.form(), credentials)
 
 
 def _check_received(

@@ -108,19 +108,36 @@ class XmlError(Malformed):
     """The text is not acceptable XML."""
 
 
+# Every parse, whole or incremental: no entities, DTDs or network, no huge trees; comments
+# and processing instructions dropped.
+PARSER_OPTIONS: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+
+
 @cache
 def _get_parser() -> Any:
     from lxml import etree
 
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+    return etree.XMLParser(**PARSER_OPTIONS)
+
+
+def strip_prolog(text: str) -> str:
+    """``text`` without its XML declaration (lxml refuses one in a str); a DTD before the
+    first element (where one can only be) is an ``XmlError``."""
+    declaration = _DECLARATION.match(text)
+    if declaration is not None:
+        text = text[declaration.end() :]
+    first = _ELEMENT.search(text)
+    if _DTD.search(text, 0, len(text) if first is None else first.start()):
+        raise XmlError("DTDs and entities are refused")
+    return text
 
 
 def parse_xml(text: str, room: ElementRoom) -> etree._Element:
@@ -131,13 +148,7 @@ def parse_xml(text: str, room: ElementRoom) -> etree._Element:
     if len(text) > MAX_XML_BYTES:
         raise XmlError("XML body too large")
     room.check(text)
-    declaration = _DECLARATION.match(text)
-    if declaration is not None:
-        text = text[declaration.end() :]
-    # A DTD can only come before the first element (the prolog).
-    first = _ELEMENT.search(text)
-    if _DTD.search(text, 0, len(text) if first is None else first.start()):
-        raise XmlError("DTDs and entities are refused")
+    text = strip_prolog(text)
     root: etree._Element
     try:
         root = etree.fromstring(text, _get_parser())

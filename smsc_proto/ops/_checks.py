@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from smsc_proto.op import Op
+    from smsc_proto.upload import Upload
 
 _MESSAGE_ID = re.compile(r"[A-Za-z0-9._\-]{1,40}")
 MAX_MESSAGE_ID = 2_147_483_647
@@ -156,4 +157,29 @@ def check_one_of(op: Op[Any], fields: tuple[str, str], values: tuple[object, obj
         shown = {f: v for f, v in zip(fields, values, strict=True) if v is not None}
         raise op.invalid(
             " or ".join(fields), shown or None, f"give exactly one of {fields[0]} and {fields[1]}"
+        )
+
+
+def check_uploads(
+    op: Op[Any],
+    field: str,
+    uploads: Sequence[Upload],
+    max_bytes: int,
+    extensions: frozenset[str] | None = None,
+) -> None:
+    """Files at most ``max_bytes`` in all, none of them empty and, when ``extensions``
+    is given, of one of those kinds (by its name's extension)."""
+    total = 0
+    for upload in uploads:
+        if not upload.content:
+            raise op.invalid(field, upload, "is an empty file")
+        if extensions is not None and upload.extension not in extensions:
+            kinds = ", ".join(sorted(extensions))
+            raise op.invalid(field, upload, f"is not one of the kinds the API takes ({kinds})")
+        total += len(upload.content)
+    if total > max_bytes:
+        raise op.invalid(
+            field,
+            f"{total} bytes",
+            f"is larger than the {max_bytes} bytes ({max_bytes / 2**20:g} MiB) allowed",
         )

@@ -16,10 +16,9 @@ import msgspec
 
 from smsc_proto.enums import OpenIntEnum
 from smsc_proto.errors import NotFoundError
-from smsc_proto.file_op import FileOp
-from smsc_proto.formats.csvfile import CsvFileDecoder, CsvRow, render_csv
+from smsc_proto.file_op import CsvFileOp
+from smsc_proto.formats.csvfile import CsvRow
 from smsc_proto.formats.text import Either, Fields, Pairs, Pattern
-from smsc_proto.http import HttpResponse
 from smsc_proto.op import ErrorTable, Op
 from smsc_proto.ops._checks import MAX_MESSAGE_ID, check_id, check_one_of, check_range
 from smsc_proto.ratelimit import RateLimit
@@ -117,7 +116,7 @@ class DownloadsGetList(_DownloadsOp[list[Task]], frozen=True, kw_only=True):
         check_range(self, "after_id", self.after_id, 0, MAX_MESSAGE_ID)
 
 
-class DownloadsGetFile(_DownloadsOp[list[CsvRow]], FileOp[list[CsvRow]], frozen=True, kw_only=True):
+class DownloadsGetFile(_DownloadsOp[list[CsvRow]], CsvFileOp, frozen=True, kw_only=True):
     """The CSV file of deferred task ``id``, or the file called ``name`` (exactly one).
 
     >>> DownloadsGetFile(id=42).params()[:2]
@@ -144,18 +143,3 @@ class DownloadsGetFile(_DownloadsOp[list[CsvRow]], FileOp[list[CsvRow]], frozen=
         check_id(self, "id", self.id)
         if self.name is not None and not self.name.strip():
             raise self.invalid("name", self.name, "must not be empty")
-
-    def stream_decoder(self, head: HttpResponse) -> CsvFileDecoder:
-        """Rows as the body arrives; memory stays flat (formats/csvfile.py)."""
-        return CsvFileDecoder(self, head)
-
-    def decode(self, response: HttpResponse) -> list[CsvRow]:
-        """Every row of a whole response (the file), or the API's error."""
-        decoder = self.stream_decoder(response)
-        return decoder.feed(response.body) + decoder.close()
-
-    def render(self, result: list[CsvRow], fmt: int | None = None) -> HttpResponse:
-        """The file the server would send for ``result`` (rows), ``;``-separated. A file
-        needs at least one column (ValueError otherwise)."""
-        body = render_csv([{str(k): str(v) for k, v in row.items()} for row in result])
-        return HttpResponse(200, {"Content-Type": "text/csv; charset=utf-8"}, body.encode("utf-8"))

@@ -25,16 +25,20 @@ from smsc_proto.ops._checks import (
     check_not_empty,
     check_phones,
     check_range,
+    check_uploads,
     check_valid,
 )
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shape import Shape
+from smsc_proto.upload import Upload
 
 __all__ = ["MessageOptions", "PhoneInfo", "Send", "SendCost", "SendCostResult", "SendRest", "SendResult"]
 
 R = TypeVar("R")
 
 MAX_TEXT = 1000
+# The SDK's bound on a message's attachments (the API's own was not recovered).
+MAX_ATTACHMENTS = 20 * 2**20
 # `tz`: hours relative to Moscow (UTC+3), spec/send.md; the Earth's zones run from UTC-12 to
 # UTC+14.
 TZ_RANGE = (-15, 11)
@@ -218,9 +222,19 @@ class Send(_Message[SendResult], frozen=True, kw_only=True):
     ``cost``: 0 plain answer, 2 adds the cost, 3 adds the cost and the new balance. To ask
     the price without sending, use ``SendCost``. Never retried once it may have reached the
     server.
+
+    ``files``: attachments of an MMS, e-mail or Viber message (``Upload``), posted as
+    multipart/form-data parts ``file0``, ``file1``... as SMSC's PHP library sends them;
+    at most ``MAX_ATTACHMENTS`` bytes in all (the SDK's bound: the API's was not
+    recovered). ``fileurl`` names a file the server fetches itself instead.
+
+    >>> photo = Upload("photo.jpg", b"...", "image/jpeg")
+    >>> Send(phones=["79991234567"], mes="Look", subj="Hi", mms=1, files=[photo]).uploads()
+    (('file0', Upload(filename='photo.jpg', size=3, content_type='image/jpeg')),)
     """
 
     cost: Literal[0, 2, 3] | None = None
+    files: Sequence[Upload] | None = msgspec.field(default=None, name="file")
 
     op_id: ClassVar[str] = "send"
     idempotent: ClassVar[bool] = False
@@ -234,6 +248,14 @@ class Send(_Message[SendResult], frozen=True, kw_only=True):
         if (cost.__class__ is int and cost == 1) or (isinstance(cost, str) and cost.strip() == "1"):
             raise self.invalid("cost", 1, "cost=1 sends nothing: use SendCost to ask the price")
         super().__post_init__()
+
+    def validate(self) -> None:
+        super().validate()
+        if self.files is not None:
+            if not (self.mms or self.mail or self.viber):
+                raise self.invalid("file", self.files, "attachments go with mms=1, mail=1 or viber=1")
+            check_not_empty(self, "file", self.files)
+            check_uploads(self, "file", self.files, MAX_ATTACHMENTS)
 
     def result_shape(self) -> Shape:
         return SEND_SHAPE_OP if self.op or self.err else SEND_SHAPE
@@ -253,6 +275,11 @@ class SendRest(Send, frozen=True, kw_only=True):
     op_id: ClassVar[str] = "send.rest"
     path: ClassVar[str] = "/rest/send/"
     rate_limit: ClassVar[RateLimit | None] = RateLimit(1, group="send")
+
+    def validate(self) -> None:
+        if self.files is not None:
+            raise self.invalid("file", self.files, "a JSON body carries no files: send them with Send")
+        super().validate()
 
     def request(self, credentials: Credentials) -> HttpRequest:
         return HttpRequest("POST", self.path, (*credentials.form_fields(), *self.params()), JSON_HEADERS)

@@ -49,10 +49,12 @@ from smsc_proto.ops._checks import (
     check_one_of,
     check_phones,
     check_range,
+    check_uploads,
 )
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.records import Record, wire_value
 from smsc_proto.shape import Shape, ShapeError
+from smsc_proto.upload import Upload
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -246,6 +248,10 @@ CREATED_SHAPE = _CreatedShape(
 # -- ops -------------------------------------------------------------------------------------
 
 _Flag = Literal[0, 1] | None
+# The document of a registration (spec/senders.md): its kinds, by extension, and size ("3 MB",
+# read as MiB).
+DOCUMENT_KINDS = frozenset({"jpg", "jpeg", "tif", "tiff", "pdf", "png", "zip", "rar"})
+MAX_DOCUMENT = 3 * 2**20
 
 
 class _SendersOp(Op[R], frozen=True, kw_only=True):
@@ -262,12 +268,15 @@ class _SendersOp(Op[R], frozen=True, kw_only=True):
 
 class _Registration(_SendersOp[R], frozen=True, kw_only=True):
     """What a name is registered with: a comment for the moderator, the organisation's
-    data, and the operators to register it with (``<operator>=1``). The document file
-    (jpg, tif, pdf, png, zip, rar; at most 3 MB) is not sent yet; ``doc_info`` describes it."""
+    data, and the operators to register it with (``<operator>=1``). ``document``: a file
+    proving the right to the name (jpg, tif, pdf, png, zip or rar; at most 3 MB), sent as a
+    multipart/form-data part (its part name is not documented: ``document``, inferred);
+    ``doc_info`` describes it."""
 
     sender: str | None = None
     cmt: str | None = None
     doc_info: str | None = None
+    document: Upload | None = None
     fio: str | None = None  # legal name of the organisation
     inn: str | None = None  # tax id (ИНН / ЕДРПОУ)
     site: str | None = None
@@ -293,11 +302,14 @@ class _Registration(_SendersOp[R], frozen=True, kw_only=True):
         _check_sender(self, self.sender)
         if self.email is not None:
             check_phones(self, "email", [self.email], emails=True)
+        if self.document is not None:
+            check_uploads(self, "document", [self.document], MAX_DOCUMENT, DOCUMENT_KINDS)
 
     def _registration(self) -> tuple[object, ...]:
         return (
             self.cmt,
             self.doc_info,
+            self.document,
             self.fio,
             self.inn,
             self.site,
