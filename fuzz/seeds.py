@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 __all__ = ["corpus_dir", "dict_path", "harness_name", "write_corpus", "write_dict"]
 
 # Tokens every decoder may meet: envelopes in all fmts, sniffed openings, number forms.
-_TOKENS = (
+TOKENS = (
     "ERROR = ",
     ", ID - ",
     ",-",
@@ -96,7 +96,7 @@ def write_dict(op_id: str) -> Path:
     member names of its result type."""
     from op_samples import is_file_op, result_fields, samples_for
 
-    tokens = set(_TOKENS)
+    tokens = set(TOKENS)
     for sample in samples_for(op_id):
         for name in result_fields(sample.op.result_type):
             tokens.update({f'"{name}": ', f"<{name}>"})

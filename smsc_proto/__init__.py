@@ -30,6 +30,7 @@ from smsc_proto.errors import (
     ParameterError,
     RateLimitedError,
     ResponseTooLarge,
+    ServerError,
     SmscError,
     SmscProtoError,
     TransportError,
@@ -146,7 +147,14 @@ if TYPE_CHECKING:
         UsersGetStatAll,
         UsersPay,
     )
-    from smsc_proto.paging import AfterIdPager, HistoryPager, PrevIdPager, SenderPager, TaskPager
+    from smsc_proto.paging import (
+        AfterIdPager,
+        DateWindowPager,
+        HistoryPager,
+        PrevIdPager,
+        SenderPager,
+        TaskPager,
+    )
     from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure, PolicyConfig
     from smsc_proto.ratelimit import RateLimit, RateLimiter
     from smsc_proto.streaming import StreamDecoder
@@ -259,7 +267,14 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "TariffZone",
     ),
     "smsc_proto.ops.misc": ("GetMnp", "WaitCall", "WaitCallNumber"),
-    "smsc_proto.paging": ("AfterIdPager", "HistoryPager", "PrevIdPager", "SenderPager", "TaskPager"),
+    "smsc_proto.paging": (
+        "AfterIdPager",
+        "DateWindowPager",
+        "HistoryPager",
+        "PrevIdPager",
+        "SenderPager",
+        "TaskPager",
+    ),
     "smsc_proto.policy": ("DEFAULT_HOSTS", "Attempt", "Call", "CallPolicy", "Failure", "PolicyConfig"),
     "smsc_proto.ratelimit": ("RateLimit", "RateLimiter"),
     "smsc_proto.streaming": ("StreamDecoder",),
@@ -407,9 +422,11 @@ __all__ = [
     "MessageStats",
     "SentMessage",
     "TariffZone",
+    "DateWindowPager",
     "HistoryPager",
     "PrevIdPager",
     "SenderPager",
+    "ServerError",
     "GetMnp",
     "WaitCall",
     "WaitCallNumber",

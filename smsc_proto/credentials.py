@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 __all__ = ["Credentials"]
+
+_ENV_NAMES = ("SMSC_APIKEY", "SMSC_LOGIN", "SMSC_PSW")
 
 
 class Credentials:
@@ -57,6 +61,40 @@ class Credentials:
         self._login = login
         self._psw = psw
         self._apikey = apikey
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Credentials:
+        """Credentials from ``SMSC_APIKEY``, or ``SMSC_LOGIN`` and ``SMSC_PSW``, in
+        ``environ`` (``os.environ`` when not given: the one place the codec reads the
+        environment, and only when asked). An empty variable counts as unset. What is
+        missing or contradictory is a ``ValueError`` naming the variables, never a value.
+
+        >>> Credentials.from_env({"SMSC_LOGIN": "acme", "SMSC_PSW": "secret"})
+        Credentials(login='acme', psw=<hidden>)
+        >>> Credentials.from_env({"SMSC_LOGIN": "acme"})
+        Traceback (most recent call last):
+        ValueError: SMSC_PSW is not set (SMSC_LOGIN is): set both, or SMSC_APIKEY instead
+        """
+        if environ is None:
+            import os
+
+            environ = os.environ
+        apikey, login, psw = (environ.get(name) or None for name in _ENV_NAMES)
+        if apikey is not None:
+            if login is not None or psw is not None:
+                pairs = (("SMSC_LOGIN", login), ("SMSC_PSW", psw))
+                given = " and ".join(name for name, value in pairs if value)
+                raise ValueError(f"both SMSC_APIKEY and {given} are set: set one way to authenticate")
+            return cls(apikey=apikey)
+        if login is None and psw is None:
+            raise ValueError(
+                "no SMSC credentials in the environment: set SMSC_APIKEY, or SMSC_LOGIN and SMSC_PSW"
+            )
+        if psw is None:
+            raise ValueError("SMSC_PSW is not set (SMSC_LOGIN is): set both, or SMSC_APIKEY instead")
+        if login is None:
+            raise ValueError("SMSC_LOGIN is not set (SMSC_PSW is): set both, or SMSC_APIKEY instead")
+        return cls(login=login, psw=psw)
 
     @property
     def login(self) -> str | None:

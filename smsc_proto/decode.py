@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from smsc_proto.errors import DecodeError, Malformed
+from smsc_proto.errors import DecodeError, Malformed, status_error
 from smsc_proto.formats.envelope import ApiError, error_in_json, error_in_text, error_in_xml
 from smsc_proto.formats.xml import ENVELOPE_ROOM, ElementRoom, parse_xml
 from smsc_proto.http import HttpResponse, body_text
-from smsc_proto.shape import ShapeDecoder, ShapeError
+from smsc_proto.shape import ShapeDecoder
 
 if TYPE_CHECKING:
     from smsc_proto.op import Op
@@ -40,7 +40,7 @@ def decode_text(op: Op[R], text: str, status: int = 200) -> R:
                 return decoder.none_found()
             raise op.error_for(error)
         if not 200 <= status < 300:
-            raise ShapeError(f"HTTP {status} without an API error envelope")
+            raise status_error(op.op_id, status, text)
         if not body:
             return decoder.empty()
         if first in {"{", "["}:
@@ -49,7 +49,7 @@ def decode_text(op: Op[R], text: str, status: int = 200) -> R:
             return decoder.from_xml(parsed)
         return decoder.from_text(body, op.fmt)
     except Malformed as exc:
-        raise DecodeError(op.op_id, _describe(exc), text) from None
+        raise DecodeError(op.op_id, _describe(exc), text, status=status) from None
 
 
 def find_error(text: str) -> ApiError | None:
@@ -69,8 +69,10 @@ def not_the_file(op: Op[Any], response: HttpResponse, expected: str) -> NoReturn
     if error is not None:
         raise op.error_for(error)
     if not response.ok:
-        raise DecodeError(op.op_id, f"HTTP {response.status} without an API error envelope", text)
-    raise DecodeError(op.op_id, f"expected {expected}, got {_kind(text.strip())}", text)
+        raise status_error(op.op_id, response.status, text)
+    raise DecodeError(
+        op.op_id, f"expected {expected}, got {_kind(text.strip())}", text, status=response.status
+    )
 
 
 def _kind(body: str) -> str:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from typing import AnyStr, Generic
+from typing import Any, AnyStr, Generic
 
 __all__ = [
     "AuthenticationError",
@@ -40,11 +40,14 @@ __all__ = [
     "ParameterError",
     "RateLimitedError",
     "ResponseTooLarge",
+    "ServerError",
     "SmscError",
     "SmscProtoError",
     "TransportError",
     "excerpt",
+    "redacted",
     "scrub_credentials",
+    "status_error",
 ]
 
 _EXCERPT_LIMIT = 120
@@ -58,10 +61,21 @@ class Malformed(ValueError):
 
 
 class SmscProtoError(Exception):
-    """Base of every error raised by smsc-proto."""
+    """Base of every error raised by smsc-proto. Every one pickles with its attributes
+    (multiprocessing, Celery results), without running its constructor again."""
 
     def redact(self, secrets: Iterable[str]) -> None:
         """Hide ``secrets`` wherever this error quotes a server's answer (nothing here)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Exception's own reduce calls cls(*args), which these constructors do not take.
+        return (_unpickled, (type(self), self.args), dict(self.__dict__))
+
+
+def _unpickled(cls: type[SmscProtoError], args: tuple[Any, ...]) -> SmscProtoError:
+    error = cls.__new__(cls)
+    error.args = args
+    return error
 
 
 class InvalidParameter(SmscProtoError, ValueError):
@@ -172,11 +186,13 @@ class DecodeError(SmscProtoError):
     ``excerpt`` is a short, printable start of the body, for diagnosis.
     """
 
-    def __init__(self, op: str, reason: str, body: bytes | str = b"") -> None:
+    def __init__(self, op: str, reason: str, body: bytes | str = b"", *, status: int | None = None) -> None:
         self.op = op
         # A reason may quote a value of the body; the excerpt is scrubbed before it is cut.
         self.reason = scrub_credentials(reason)
         self.excerpt = excerpt(body)
+        # The answer's HTTP status, where the body came with one.
+        self.status = status
         super().__init__(self._text())
 
     def _text(self) -> str:
@@ -190,6 +206,18 @@ class DecodeError(SmscProtoError):
         self.excerpt = _scrub(self.excerpt, secrets)
         self.reason = _scrub(self.reason, secrets)
         self.args = (self._text(),)
+
+
+class ServerError(DecodeError):
+    """The server answered 5xx without an API error envelope: the service or a proxy before
+    it failed (``status`` says how). Repeatable ops were retried on 500/502/503/504 first;
+    an op that sends or creates may or may not have been carried out."""
+
+
+def status_error(op: str, status: int, body: bytes | str, reason: str = "") -> DecodeError:
+    """The error of a non-2xx answer that carries no API error: ``ServerError`` for a 5xx."""
+    cls = ServerError if 500 <= status <= 599 else DecodeError
+    return cls(op, reason or f"HTTP {status} without an API error envelope", body, status=status)
 
 
 class TransportError(SmscProtoError):
@@ -225,6 +253,12 @@ def excerpt(body: bytes | str) -> str:
         body = _scrubbed_head(body, _EXCERPT_LIMIT)
     body = body[:_EXCERPT_LIMIT]
     return "".join(ch if ch.isprintable() else "\\x%02x" % (ord(ch) & 0xFF) for ch in body)
+
+
+def redacted(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with credential parameters scrubbed and every spelling of ``secrets`` hidden
+    (log lines)."""
+    return _scrub(scrub_credentials(text), secrets, cut=False)
 
 
 def _scrub(text: str, secrets: Iterable[str], *, cut: bool = True) -> str:

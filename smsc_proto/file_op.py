@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from smsc_proto.errors import DecodeError
+from smsc_proto.errors import status_error
 from smsc_proto.formats.csvfile import CsvFileDecoder, CsvRow, render_csv
 from smsc_proto.http import HttpResponse
 from smsc_proto.op import Op
@@ -43,7 +43,9 @@ class FileOp(Op[R], frozen=True, kw_only=True):
     def require_success(self, response: HttpResponse) -> None:
         """A file under an error status is not an answer the API documents."""
         if not response.ok:
-            raise DecodeError(self.op_id, f"HTTP {response.status} with a file body", response.body)
+            raise status_error(
+                self.op_id, response.status, response.body, f"HTTP {response.status} with a file body"
+            )
 
 
 class CsvFileOp(FileOp[list[CsvRow]], frozen=True, kw_only=True):

@@ -16,7 +16,7 @@ import types
 import typing
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 import msgspec
 
@@ -48,6 +48,7 @@ __all__ = [
     "INT_MIN",
     "REGISTRY",
     "ErrorTable",
+    "Flag",
     "Fmt",
     "OkResult",
     "Op",
@@ -58,6 +59,11 @@ __all__ = [
 
 R = TypeVar("R")
 Fmt = Literal[0, 1, 2, 3]
+if TYPE_CHECKING:
+    # A 0/1 flag parameter: a bool is taken too (True is 1).
+    Flag = Literal[0, 1] | bool
+else:
+    Flag = Literal[0, 1]  # a bool is turned into its int before the check
 ErrorTable = Mapping[int, tuple[type[SmscError], str]]
 
 COMMON_ERRORS: ErrorTable = {
@@ -130,6 +136,7 @@ class _Field:
     __slots__ = (
         "date_kind",
         "exact",
+        "flag",
         "ids",
         "is_list",
         "name",
@@ -158,6 +165,10 @@ class _Field:
         single = typing.get_args(items[0]) if items else tuple(members)
         self.ids = set(single) == {int, str}
         self.date_kind = next((m for m in members if m is dt.datetime or m is dt.date), None)
+        # A 0/1 flag takes a bool too (True is 1).
+        self.flag = any(
+            typing.get_origin(m) is Literal and set(typing.get_args(m)) == {0, 1} for m in members
+        )
         # Only types whose every value is valid may skip conversion: str, int (but not a
         # Literal, an enum or a bool), Decimal; never a list, nor an id that may be digits.
         self.exact = () if self.ids else tuple(m for m in members if m in (str, int, Decimal))
@@ -229,6 +240,9 @@ class Op(
                 if not f.nullable:  # `phone: str` given None: validate() would trip on it
                     raise self.invalid(f.wire, None, "is required")
                 continue
+            if value.__class__ is bool and f.flag:
+                value = int(value)
+                msgspec.structs.force_setattr(self, f.name, value)
             if value.__class__ not in f.exact:
                 converted = self._converted(f, value)
                 if converted is not value:

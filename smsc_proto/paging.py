@@ -1,5 +1,6 @@
-"""Paging: which op to send next, given the page that came back (``after_id`` forward, or
-``prev_id`` back through the message history and the sender names).
+"""Paging: which op to send next, given the page that came back (``after_id`` forward,
+``prev_id`` back through the message history and the sender names, or the next window of
+dates).
 
 Pure: the pager builds ops and reads pages; the caller does the I/O with any client. The
 sync and async loops below take the client's ``call`` as a plain function.
@@ -21,6 +22,7 @@ last one (a server that ignores ``after_id`` cannot make it loop).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -28,7 +30,7 @@ from smsc_proto.ops.downloads import DownloadsGetList, Task
 from smsc_proto.ops.get import GetMessages, SentMessage
 from smsc_proto.ops.senders import SenderName, SendersGet
 
-__all__ = ["AfterIdPager", "HistoryPager", "PrevIdPager", "SenderPager", "TaskPager"]
+__all__ = ["AfterIdPager", "DateWindowPager", "HistoryPager", "PrevIdPager", "SenderPager", "TaskPager"]
 
 
 class _HasId(Protocol):
@@ -227,3 +229,57 @@ class SenderPager(PrevIdPager[SendersGet, SenderName]):
 
         make_op(None)
         super().__init__(make_op, lambda name: name.id)
+
+
+class DateWindowPager(_Pager[OpT, AnyItemT]):
+    """A period cut into windows of at most ``days`` days, one request each: for the lists
+    the API gives by dates (``get.stat`` month by month, ``jobs.get_all``, a sub-client's
+    statistics). ``make_op(first_day, last_day)`` builds a window's request (both days
+    included); each window's items are yielded as they come.
+
+    >>> import datetime as dt
+    >>> from smsc_proto import GetStat
+    >>> def month(first: dt.date, last: dt.date) -> GetStat:
+    ...     return GetStat(start=first, end=last)
+    >>> pager = DateWindowPager(month, dt.date(2024, 1, 1), dt.date(2024, 2, 15), days=31)
+    >>> pager.first_op()
+    GetStat(start=datetime.date(2024, 1, 1), end=datetime.date(2024, 1, 31))
+    >>> pager.next_op([])
+    GetStat(start=datetime.date(2024, 2, 1), end=datetime.date(2024, 2, 15))
+    >>> pager.next_op([]) is None
+    True
+    """
+
+    def __init__(
+        self, make_op: Callable[[dt.date, dt.date], OpT], start: dt.date, end: dt.date, *, days: int = 31
+    ) -> None:
+        if days < 1:
+            raise ValueError(f"days={days}: a window is at least one day")
+        if end < start:
+            raise ValueError(f"end={end.isoformat()} is before start={start.isoformat()}")
+        self._make_op = make_op
+        self._days = days
+        self._end = end
+        self.window_start = start
+        self.pages = 0
+        self.done = False
+        make_op(*self._window())  # check the parameters now, not at the first page
+
+    def _window(self) -> tuple[dt.date, dt.date]:
+        last = min(self.window_start + dt.timedelta(days=self._days - 1), self._end)
+        return self.window_start, last
+
+    def first_op(self) -> OpT:
+        return self._make_op(*self._window())
+
+    def fresh(self, items: Sequence[AnyItemT]) -> list[AnyItemT]:
+        return list(items)  # windows do not overlap
+
+    def next_op(self, items: Sequence[AnyItemT]) -> OpT | None:
+        self.pages += 1
+        last = self._window()[1]
+        if last >= self._end:
+            self.done = True
+            return None
+        self.window_start = last + dt.timedelta(days=1)
+        return self._make_op(*self._window())

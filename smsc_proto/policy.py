@@ -30,6 +30,7 @@ the stream decoder never carry a piece of the credentials' secrets.
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import Any, Generic, TypeVar
@@ -42,6 +43,7 @@ from smsc_proto.errors import (
     ResponseTooLarge,
     SmscProtoError,
     TransportError,
+    redacted,
 )
 from smsc_proto.http import HttpRequest, HttpResponse
 from smsc_proto.limits import MAX_IN_FLIGHT, LoginLimits, login_limits
@@ -64,6 +66,9 @@ R = TypeVar("R")
 # The main host first, then its documented backup.
 DEFAULT_HOSTS = ("https://smsc.ru", "https://www2.smsc.ru")
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+# Calls of every transport: INFO a retry, a failover, a local rate-limit refusal, a slow
+# call; DEBUG each request and answer line. Op ids, URLs, statuses: never a form value.
+_log = logging.getLogger("smsc.call")
 
 
 def _check_host(host: str) -> str:
@@ -87,7 +92,8 @@ class PolicyConfig:
     (for ``stream``: until the answer's headers, then between two records).
     ``max_body_size``: the largest answer ``call`` reads (``stream`` reads any size, each
     record bounded). ``max_in_flight``: this client's own cap; every client of a login
-    shares the API's 14 in this process."""
+    shares the API's 14 in this process. ``slow_call``: a call that takes longer (seconds)
+    is logged at INFO on ``smsc.call``."""
 
     __slots__ = (
         "backoff",
@@ -99,6 +105,7 @@ class PolicyConfig:
         "max_in_flight",
         "rate_limits",
         "read_timeout",
+        "slow_call",
         "total_timeout",
     )
     OPTIONS = (
@@ -111,6 +118,7 @@ class PolicyConfig:
         "max_body_size",
         "rate_limits",
         "max_in_flight",
+        "slow_call",
     )
 
     def __init__(
@@ -126,6 +134,7 @@ class PolicyConfig:
         max_body_size: int = MAX_BUFFERED_BYTES,
         rate_limits: bool = True,
         max_in_flight: int = MAX_IN_FLIGHT,
+        slow_call: float = 10.0,
     ) -> None:
         if isinstance(hosts, str):
             raise ValueError("hosts: give a sequence of base URLs, not one string")
@@ -157,6 +166,9 @@ class PolicyConfig:
         self.max_body_size = max_body_size
         self.rate_limits = rate_limits
         self.max_in_flight = max_in_flight
+        if not 0 <= slow_call <= MAX_TIMEOUT:  # NaN fails too
+            raise ValueError(f"slow_call={slow_call!r}: must be 0..{MAX_TIMEOUT:g} s")
+        self.slow_call = slow_call
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in ("hosts", *self.OPTIONS))
@@ -219,6 +231,8 @@ class Call(Generic[R]):
         self.reached_server = False
         self.answered_once = False
         self.deadline = now + config.total_timeout
+        self.started = now
+        self.url = ""  # of the latest attempt
         self._secrets = secrets
         # Hands back the rate-limit slot this call took, should the request never leave.
         self._refund = refund
@@ -278,8 +292,23 @@ class Call(Generic[R]):
         host = config.hosts[self.attempts % len(config.hosts)]
         self.attempts += 1
         budget = left - delay
+        url, self.url = self.url, host + self.request.path
+        if self.attempts > 1:
+            moved = f", failing over from {url}" if url != self.url else ""
+            _log.info(
+                "%s: retry %d of %d, POST %s in %.2f s%s, after: %s",
+                self.op.op_id,
+                self.attempts,
+                config.max_attempts,
+                self.url,
+                delay,
+                moved,
+                redacted(self.reasons[-1], self._secrets),
+            )
+        else:
+            _log.debug("%s: POST %s", self.op.op_id, self.url)
         return Attempt(
-            host + self.request.path,
+            self.url,
             self.request,
             number=self.attempts,
             delay=delay,
@@ -306,6 +335,7 @@ class Call(Generic[R]):
         (repeatable ops, transient statuses, attempts and time left) the next attempt, on
         the next host."""
         self.reached_server = self.answered_once = True
+        _log.debug("%s: POST %s -> HTTP %d", self.op.op_id, self.url, status)
         if status in _RETRY_STATUSES and self._may_repeat() and self._can_retry():
             self.reasons.append(f"HTTP {status}")
             return self._retry(now)
@@ -316,6 +346,13 @@ class Call(Generic[R]):
         attempt, or raise ``TransportError`` (``sent`` False when the request provably never
         left) or ``DeadlineExceeded``."""
         self.reasons.append(reason)
+        _log.debug(
+            "%s: POST %s failed (%s): %s",
+            self.op.op_id,
+            self.url,
+            failure.value,
+            redacted(reason, self._secrets),
+        )
         if failure is Failure.MAYBE_SENT:
             self.reached_server = True
         self.remaining(now)
@@ -329,9 +366,17 @@ class Call(Generic[R]):
         sent = True if self.answered_once else (False if not self.reached_server else None)
         raise TransportError(self.op.op_id, f"{self.attempts} attempt(s) failed: {tried}{note}", sent=sent)
 
-    def decode(self, response: HttpResponse) -> R:
+    def decode(self, response: HttpResponse, now: float | None = None) -> R:
         """The typed result of the accepted response (``op.decode``, secrets scrubbed from
-        any error)."""
+        any error); ``now``: when the answer was read (a slow call is logged)."""
+        if now is not None and now - self.started > self.config.slow_call:
+            _log.info(
+                "%s: slow call: %.2f s, %d attempt(s), %d bytes",
+                self.op.op_id,
+                now - self.started,
+                self.attempts,
+                len(response.body),
+            )
         try:
             return self.op.decode(response)
         except SmscProtoError as exc:
@@ -388,6 +433,7 @@ class CallPolicy:
             key = RateLimiter.key(op.op_id, limit, request.fields)
             wait = self.limits.acquire(key, limit, now)
             if wait > 0:
+                _log.info("%s: refused locally by its rate limit; retry in %.1f s", op.op_id, wait)
                 kind = "identical " if limit.identical else ""
                 raise RateLimitedError(
                     9,

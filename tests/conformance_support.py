@@ -11,6 +11,7 @@ from typing import Any
 
 import urllib3
 from smsc_conformance import runner
+from smsc_conformance.fixtures import Fixture, parse_fixture
 
 
 def balance_fixture(**changes: Any) -> dict[str, Any]:
@@ -105,3 +106,14 @@ def http() -> urllib3.PoolManager:
 
 def post_form(url: str, fields: dict[str, str], **kwargs: Any) -> urllib3.BaseHTTPResponse:
     return http().request("POST", url, fields=fields, encode_multipart=False, **kwargs)
+
+
+def balance_case(name: str, params: dict[str, str], body: str, **changes: Any) -> Fixture:
+    """A balance fixture (fmt=0 unless ``changes`` says) answering ``params`` with ``body``."""
+    changes.setdefault("fmt", 0)
+    data = balance_fixture(
+        request={"method": "POST", "path": "/sys/balance.php", "params": params},
+        response={"status": 200, "headers": {"Content-Type": "text/plain"}, "body": body},
+        **changes,
+    )
+    return parse_fixture(data, name)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import json
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -15,19 +13,17 @@ from typing import Any
 
 import pytest
 import urllib3
-from conformance_support import balance_fixture, http, post_form, write_fixture
+from conformance_support import balance_case, balance_fixture, http, post_form, write_fixture
 from smsc_aiohttp import AsyncClient
-from smsc_conformance import cli, demo
+from smsc_conformance import demo
 from smsc_conformance.emulator import GARBAGE, Emulator
-from smsc_conformance.fixtures import CannedResponse, Expectation, Fixture, RequestSpec, parse_fixture
+from smsc_conformance.fixtures import CannedResponse, parse_fixture
 from smsc_urllib3 import Client
 
 import smsc_proto
-from smsc_proto.enums import MessageStatus
 from smsc_proto.ops.balance import Balance, BalanceResult
 from smsc_proto.ops.documents import DocumentFile, DocumentsAddAccount, DocumentsGetAccount, InvoiceResult
 from smsc_proto.ops.downloads import DownloadsGetFile
-from smsc_proto.ops.status import Status, StatusBatch, StatusResult
 
 CREDS = smsc_proto.Credentials(login="tester", psw="emulator-secret")
 NO_RETRY: dict[str, object] = {"max_attempts": 1, "backoff": 0, "rate_limits": False, "read_timeout": 10.0}
@@ -111,24 +107,14 @@ def test_case_ids_are_checked(emulator: Emulator) -> None:
 # -- matching mode --------------------------------------------------------------------------------
 
 
-def _fixture(name: str, params: dict[str, str], body: str, **changes: object) -> Fixture:
-    changes.setdefault("fmt", 0)
-    data = balance_fixture(
-        request={"method": "POST", "path": "/sys/balance.php", "params": params},
-        response={"status": 200, "headers": {"Content-Type": "text/plain"}, "body": body},
-        **changes,
-    )
-    return parse_fixture(data, name)
-
-
 def test_matching_prefers_specific_then_success_then_fmt() -> None:
     error = {"error": {"code": 2}}
     fixtures = [
-        _fixture("generic-error", {}, "ERROR = 2 (authorise error)", expect=error),
-        _fixture("generic-ok", {}, "1.00"),
-        _fixture("fmt3-ok", {}, '{"balance": "3.00"}', fmt=3),
-        _fixture("cur", {"cur": "1"}, "2.00 RUR"),
-        _fixture(
+        balance_case("generic-error", {}, "ERROR = 2 (authorise error)", expect=error),
+        balance_case("generic-ok", {}, "1.00"),
+        balance_case("fmt3-ok", {}, '{"balance": "3.00"}', fmt=3),
+        balance_case("cur", {"cur": "1"}, "2.00 RUR"),
+        balance_case(
             "cur-error",
             {"cur": "1", "fmt": "0"},
             "ERROR = 9 (duplicate request)",
@@ -159,7 +145,7 @@ def test_matching_without_a_request_spec_uses_the_ops_params() -> None:
 
 
 def test_matching_mode_with_both_clients(tmp_path: Path) -> None:
-    fixture = _fixture("ok", {"fmt": "0"}, "42.10", fmt=0)
+    fixture = balance_case("ok", {"fmt": "0"}, "42.10", fmt=0)
     with Emulator([fixture]) as emu:
         with Client(CREDS, hosts=[emu.base_url], **NO_RETRY) as client:
             assert client.call(Balance(fmt=0)).balance == Decimal("42.10")
@@ -423,157 +409,6 @@ def test_demo_as_a_module() -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "API error 7 (invalid number)" in done.stdout
-
-
-# `smsc ops`: op id, class -> result type, path, command flag (when the op has one).
-_OPS_LINE = re.compile(
-    r"(?P<id>\S+) +(?P<cls>\w+) -> (?P<type>.+?) {2,}(?P<path>/\S+)(?:  (?P<command>\w+=1))?"
-)
-
-
-def test_cli_ops() -> None:
-    out = io.StringIO()
-    assert cli.main(["ops"], out) == 0
-    lines = out.getvalue().splitlines()
-    rows = []
-    for line in lines:
-        match = _OPS_LINE.fullmatch(line)
-        assert match is not None, line
-        rows.append(match.groupdict())
-    ids = [row["id"] for row in rows]
-    assert set(ids) == set(smsc_proto.OPS)
-    assert {"send", "send.cost", "status", "balance", "ping"} <= set(ids)
-    assert ids == sorted(ids)
-    typed = {(row["id"], row["cls"]): row["type"] for row in rows}
-    assert typed[("balance", "Balance")] == "BalanceResult"
-    assert typed[("jobs.get_all", "JobsGetAll")] == "list[JobSummary]"
-    assert typed[("status", "Status")] == "StatusResult"
-    assert typed[("status", "StatusBatch")] == "list[StatusResult]"  # what several ids build
-    assert typed[("op_templates.get", "OperatorTemplatesGet")] == "list[OperatorTemplateInfo]"
-    assert typed[("documents.get_account", "DocumentsGetAccount")] == "DocumentFile"
-    assert typed[("downloads.get_file", "DownloadsGetFile")] == "list[dict[str, str]]"
-    assert typed[("ping", "Ping")] == "OkResult"
-    for op_id, cls in smsc_proto.OPS.items():  # the class each op id builds comes first
-        assert rows[ids.index(op_id)]["cls"] == cls.__name__
-    assert len(rows) == len(smsc_proto.OPS) + 1  # StatusBatch is the only second class
-    send_cost = rows[ids.index("send.cost")]
-    assert (send_cost["path"], send_cost["command"]) == ("/sys/send.php", "cost=1")
-    balance = rows[ids.index("balance")]
-    assert (balance["path"], balance["command"]) == ("/sys/balance.php", None)
-    assert re.search(r"^balance +Balance -> BalanceResult +/sys/balance\.php$", out.getvalue(), re.M)
-
-
-def test_type_names() -> None:
-    assert cli.type_name(BalanceResult) == "BalanceResult"
-    assert cli.type_name(list[StatusResult]) == "list[StatusResult]"
-    assert cli.type_name(dict[str, int | None]) == "dict[str, int | None]"
-
-
-def test_cli_call_against_the_emulator(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    fixture = _fixture("cur", {"cur": "1", "fmt": "0"}, "98.10 RUR", fmt=0)
-    error = _fixture("err", {"cur": "0"}, "ERROR = 2 (authorise error)", expect={"error": {"code": 2}})
-    monkeypatch.delenv("SMSC_APIKEY", raising=False)
-    monkeypatch.setenv("SMSC_LOGIN", "tester")
-    monkeypatch.setenv("SMSC_PSW", "cli-secret")
-    with Emulator([fixture, error]) as emu:
-        out = io.StringIO()
-        assert cli.main(["call", "balance", "cur=1", "--fmt", "0", "--host", emu.base_url], out) == 0
-        assert out.getvalue() == '{\n  "balance": "98.10",\n  "currency": "RUR"\n}\n'
-        (seen,) = emu.requests
-        assert dict(seen.form)["login"] == "tester"
-        assert cli.main(["call", "balance", "cur=0", "--host", emu.base_url], io.StringIO()) == 1
-    assert "balance: API error 2 (authorise error) [AuthenticationError]" in capsys.readouterr().err
-
-
-def _rendered(name: str, op: smsc_proto.Op[Any], answer: smsc_proto.HttpResponse) -> Fixture:
-    """A matching-mode fixture answering exactly ``op``'s params with ``answer``."""
-    return Fixture(
-        name=name,
-        op_id=op.op_id,
-        input={},
-        fmt=op.fmt,
-        request=RequestSpec("POST", op.path, dict(op.params())),
-        response=CannedResponse.of(answer),
-        expect=Expectation("result", {}),
-    )
-
-
-def test_cli_call_status_with_one_id_and_several(monkeypatch: pytest.MonkeyPatch) -> None:
-    one = Status(phone="79991234567", id=101)
-    batch = StatusBatch(phone=["79991234567", "79991234568"], id=[101, 102])
-    fixtures = [
-        _rendered(
-            "one", one, one.render(StatusResult(status=MessageStatus.DELIVERED, last_timestamp=1714564805))
-        ),
-        _rendered(
-            "batch",
-            batch,
-            batch.render(
-                [
-                    StatusResult(status=MessageStatus.DELIVERED, id=101),
-                    StatusResult(status=MessageStatus.WAITING, id=102),
-                ]
-            ),
-        ),
-    ]
-    monkeypatch.delenv("SMSC_APIKEY", raising=False)
-    monkeypatch.setenv("SMSC_LOGIN", "tester")
-    monkeypatch.setenv("SMSC_PSW", "cli-secret")
-    with Emulator(fixtures) as emu:
-        out = io.StringIO()
-        assert cli.main(["call", "status", "phone=79991234567", "id=101", "--host", emu.base_url], out) == 0
-        assert json.loads(out.getvalue()) == {"status": 1, "last_timestamp": 1714564805}
-        out = io.StringIO()
-        words = ["phone=79991234567", "phone=79991234568", "id=101", "id=102"]
-        assert cli.main(["call", "status", *words, "--host", emu.base_url], out) == 0
-        assert json.loads(out.getvalue()) == [{"status": 1, "id": 101}, {"status": -1, "id": 102}]
-        first, second = emu.requests
-    assert (dict(first.form)["id"], dict(first.form)["phone"]) == ("101", "79991234567")
-    assert (dict(second.form)["id"], dict(second.form)["phone"]) == ("101,102", "79991234567,79991234568")
-
-
-def test_cli_call_usage_errors(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    for name in ("SMSC_APIKEY", "SMSC_LOGIN", "SMSC_PSW"):
-        monkeypatch.delenv(name, raising=False)
-    assert cli.main(["call", "balance"]) == 2
-    assert "set SMSC_LOGIN and SMSC_PSW, or SMSC_APIKEY" in capsys.readouterr().err
-    monkeypatch.setenv("SMSC_APIKEY", "k")
-    assert cli.main(["call", "nope"]) == 2
-    assert "unknown op 'nope'" in capsys.readouterr().err
-    assert cli.main(["call", "balance", "psw=x"]) == 2
-    assert "credentials come from the environment" in capsys.readouterr().err
-    assert cli.main(["call", "balance", "cur"]) == 2
-    assert "expected key=value, got 'cur'" in capsys.readouterr().err
-    assert cli.main(["call", "balance", "cur=5"]) == 2
-    assert "invalid cur" in capsys.readouterr().err
-    assert cli.main(["call", "balance", "--host", "ftp://x"]) == 2
-
-
-def test_cli_build_op_lists() -> None:
-    op = cli.build_op("status", ["phone=79991234567", "id=1", "phone=79991234568", "id=2"])
-    assert isinstance(op, StatusBatch)
-    assert dict(op.params())["id"] == "1,2"
-    assert dict(op.params())["phone"] == "79991234567,79991234568"
-    joined = cli.build_op("status", ["phone=79991234567", "id=1,2"])
-    assert isinstance(joined, StatusBatch)
-    assert dict(joined.params())["id"] == "1,2"
-    one = cli.build_op("status", ["phone=79991234567", "id=1", "all=1"], fmt=0)
-    assert type(one) is Status
-    assert one.params() == Status(phone="79991234567", id=1, all=1, fmt=0).params()
-    with pytest.raises(cli.UsageError, match="one phone per id"):
-        cli.build_op("status", ["phone=79991234567", "phone=79991234568", "id=1", "id=2", "id=3"])
-
-
-def test_cli_conformance_and_demo(tmp_path: Path) -> None:
-    write_fixture(tmp_path, "ok.json", balance_fixture())
-    out = io.StringIO()
-    assert cli.main(["conformance", "--fixtures", str(tmp_path)], out) == 0
-    assert out.getvalue() == "1 passed, 0 failed\n"
-    out = io.StringIO()
-    assert cli.main(["demo"], out) == 0
-    assert "emulator stopped" in out.getvalue()
 
 
 def test_recorded_requests_keep_secrets_out_of_repr(emulator: Emulator) -> None:

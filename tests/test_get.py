@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 from collections.abc import Callable
@@ -10,12 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from smsc_aiohttp import AsyncClient
-from smsc_urllib3 import Client
-from transport_support import Reply, Server
+from transport_support import Reply, Server, walk_pager
 
 from smsc_proto import (
-    Credentials,
+    DateWindowPager,
     HistoryPager,
     HttpResponse,
     InvalidParameter,
@@ -365,20 +362,50 @@ def _history_page(*int_ids: int) -> str:
 @pytest.mark.parametrize("kind", ["urllib3", "aiohttp"])
 def test_the_history_pager_walks_back_by_prev_id_with_both_clients(kind: str) -> None:
     pages = [Reply(_history_page(90, 85)), Reply(_history_page(85, 80)), Reply(_history_page(80))]
-    creds = Credentials(apikey="k")
     with Server(*pages) as server:
         pager = HistoryPager(cnt=2, start=dt.date(2024, 3, 1))
-        if kind == "urllib3":
-            with Client(creds, hosts=[server.url], rate_limits=False) as client:
-                seen = [m.int_id for m in pager.iterate(client.call)]
-        else:
-
-            async def walk() -> list[int | None]:
-                async with AsyncClient(creds, hosts=[server.url], rate_limits=False) as client:
-                    return [m.int_id async for m in pager.aiterate(client.call)]
-
-            seen = asyncio.run(walk())
+        seen = [m.int_id for m in walk_pager(kind, pager, server.url)]
     # The repeated 85 is not yielded twice; the page that brings nothing older ends the walk.
     assert seen == [90, 85, 80]
     assert [r.form.get("prev_id") for r in server.requests] == [None, "85", "80"]
     assert pager.done
+
+
+@pytest.mark.parametrize("kind", ["urllib3", "aiohttp"])
+def test_statistics_month_by_month_with_the_date_window_pager(kind: str) -> None:
+    def month(login: str) -> Reply:
+        return Reply(
+            json.dumps([{"login": login, "cnt": 3, "credit": "1.50", "debit": "0.00", "currency": "RUR"}])
+        )
+
+    with Server(month("january"), month("february"), Reply("[]")) as server:
+        pager: DateWindowPager[GetStat, MessageStats] = DateWindowPager(
+            lambda first, last: GetStat(start=first, end=last),
+            dt.date(2024, 1, 1),
+            dt.date(2024, 3, 10),
+            days=31,
+        )
+        seen = [s.login for s in walk_pager(kind, pager, server.url)]
+    assert seen == ["january", "february"]  # the third window answered nothing
+    assert [(r.form["start"], r.form["end"]) for r in server.requests] == [
+        ("01.01.2024", "31.01.2024"),
+        ("01.02.2024", "02.03.2024"),
+        ("03.03.2024", "10.03.2024"),
+    ]
+    assert pager.done and pager.pages == 3
+
+
+def test_a_date_window_pager_checks_its_period_and_parameters_at_once() -> None:
+    with pytest.raises(ValueError, match="before start"):
+        DateWindowPager(lambda a, b: GetStat(start=a, end=b), dt.date(2024, 2, 1), dt.date(2024, 1, 1))
+    with pytest.raises(ValueError, match="at least one day"):
+        DateWindowPager(
+            lambda a, b: GetStat(start=a, end=b), dt.date(2024, 1, 1), dt.date(2024, 1, 2), days=0
+        )
+    with pytest.raises(InvalidParameter, match="end"):  # the op's own check, on the first window
+        DateWindowPager(lambda a, b: GetStat(start=b, end=a), dt.date(2024, 1, 1), dt.date(2024, 1, 9))
+    one_day: DateWindowPager[GetStat, MessageStats] = DateWindowPager(
+        lambda a, b: GetStat(start=a, end=b), dt.date(2024, 1, 1), dt.date(2024, 1, 1)
+    )
+    assert one_day.first_op() == GetStat(start=dt.date(2024, 1, 1), end=dt.date(2024, 1, 1))
+    assert one_day.next_op([]) is None

@@ -629,6 +629,7 @@ def test_policy_config_is_a_plain_class_with_its_options_listed() -> None:
         "max_body_size": 64 * 1024 * 1024,
         "rate_limits": True,
         "max_in_flight": 14,
+        "slow_call": 10.0,
     }
     assert set(PolicyConfig.OPTIONS) == set(defaults)
     assert {name: getattr(config, name) for name in PolicyConfig.OPTIONS} == defaults
@@ -642,6 +643,7 @@ def test_policy_config_is_a_plain_class_with_its_options_listed() -> None:
         "max_body_size": 1024,
         "rate_limits": False,
         "max_in_flight": 7,
+        "slow_call": 0.5,
     }
     custom = PolicyConfig(hosts=("https://example.com/",), **given)
     assert {name: getattr(custom, name) for name in PolicyConfig.OPTIONS} == given

@@ -354,3 +354,33 @@ def test_fuzz_regressions(path: Path) -> None:
     name = path.name.rsplit("-", 1)[0]
     assert name in by_name, f"{path.name}: no op id for {name!r}"
     fuzz_harness.make_target(by_name[name])(path.read_bytes())
+
+
+def test_the_fuzz_step_runs_on_hypothesis_where_atheris_is_missing() -> None:
+    """``make test``'s fuzz step where atheris cannot install: the same harnesses, and one line
+    saying so; a harness that raises still fails the step."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    hide = "import sys, runpy; sys.modules['atheris'] = None; sys.argv = ['run_all.py', *sys.argv[1:]]; "
+    run = "runpy.run_path('fuzz/run_all.py', run_name='__main__')"
+    done = subprocess.run(
+        [sys.executable, "-c", hide + run, "--runs", "50", "balance", "status"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "atheris is not installed here" in done.stdout
+    assert done.stdout.rstrip().endswith("fuzz: 2 passed, 0 failed")
+
+    import without_atheris
+
+    def broken(data: bytes) -> None:
+        raise AssertionError("a decoder bug")
+
+    _, failure = without_atheris.fuzz_op("balance", 5, broken)
+    assert failure is not None and "a decoder bug" in failure

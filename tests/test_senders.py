@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from smsc_aiohttp import AsyncClient
-from smsc_urllib3 import Client
-from transport_support import Reply, Server
+from transport_support import Reply, Server, walk_pager
 
 from smsc_proto import (
     OPS,
@@ -352,19 +349,9 @@ def _names_page(*ids: int | None) -> str:
 @pytest.mark.parametrize("kind", ["urllib3", "aiohttp"])
 def test_the_sender_pager_walks_back_by_prev_id_with_both_clients(kind: str) -> None:
     pages = [Reply(_names_page(30, 21)), Reply(_names_page(21, 12)), Reply(_names_page(12)), Reply("[]")]
-    creds = Credentials(apikey="k")
     with Server(*pages) as server:
         pager = SenderPager(cnt=2, operators=1)
-        if kind == "urllib3":
-            with Client(creds, hosts=[server.url], rate_limits=False) as client:
-                seen = [name.id for name in pager.iterate(client.call)]
-        else:
-
-            async def walk() -> list[int | None]:
-                async with AsyncClient(creds, hosts=[server.url], rate_limits=False) as client:
-                    return [name.id async for name in pager.aiterate(client.call)]
-
-            seen = asyncio.run(walk())
+        seen = [name.id for name in walk_pager(kind, pager, server.url)]
     # 21 and 12 come twice and are yielded once; the page with nothing older ends the walk.
     assert seen == [30, 21, 12]
     assert [r.form.get("prev_id") for r in server.requests] == [None, "21", "12"]

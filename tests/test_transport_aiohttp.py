@@ -365,12 +365,13 @@ async def test_tls_is_verified(tmp_path: Path) -> None:
 
 
 async def test_logs_one_line_per_exchange(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="smsc_aiohttp")
+    caplog.set_level(logging.DEBUG, logger="smsc")
     with Server(Reply('{"balance": "1"}')) as server:
         async with client(server.url) as c:
             await c.call(Balance())
-    lines = [r.getMessage() for r in caplog.records if r.name == "smsc_aiohttp"]
-    assert lines == [f"POST {server.url}/sys/balance.php -> 200"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "smsc.call"]
+    url = f"{server.url}/sys/balance.php"
+    assert lines == [f"balance: POST {url}", f"balance: POST {url} -> HTTP 200"]
 
 
 def test_hosts_must_be_a_sequence_of_urls() -> None:

@@ -241,3 +241,25 @@ def self_signed(directory: Path) -> tuple[Path, ssl.SSLContext] | None:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     return cert, context
+
+
+def walk_pager(kind: str, pager: Any, url: str) -> list[Any]:
+    """Every item ``pager`` yields with the ``kind`` client ("urllib3" or "aiohttp") at ``url``
+    (``iterate`` or ``aiterate``; an API key, no local rate limits)."""
+    import asyncio
+
+    from smsc_aiohttp import AsyncClient
+    from smsc_urllib3 import Client
+
+    from smsc_proto import Credentials
+
+    creds = Credentials(apikey="k")
+    if kind == "urllib3":
+        with Client(creds, hosts=[url], rate_limits=False) as client:
+            return list(pager.iterate(client.call))
+
+    async def walk() -> list[Any]:
+        async with AsyncClient(creds, hosts=[url], rate_limits=False) as client:
+            return [item async for item in pager.aiterate(client.call)]
+
+    return asyncio.run(walk())

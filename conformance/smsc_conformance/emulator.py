@@ -53,6 +53,7 @@ from smsc_conformance.fixtures import (
     default_fixture_dirs,
     load_fixtures,
 )
+from smsc_conformance.sandbox import Sandbox
 from smsc_proto.http import HttpRequest, HttpResponse, charset_of
 from smsc_proto.upload import parse_multipart_form
 
@@ -114,8 +115,12 @@ class Emulator:
     True
     """
 
-    def __init__(self, fixtures: Iterable[Fixture] = (), *, port: int = 0) -> None:
+    def __init__(
+        self, fixtures: Iterable[Fixture] = (), *, port: int = 0, sandbox: Sandbox | None = None
+    ) -> None:
         self._requested_port = port
+        # Answers plain API paths no fixture matches (sandbox.py): any valid request.
+        self.sandbox = sandbox
         self._cases: dict[str, CannedResponse] = {}
         self._aliases: dict[str, str] = {}
         self._entries: list[_Entry] = []
@@ -354,9 +359,11 @@ class Emulator:
                 raise _NotFound(f"no case {case_id!r}")
             return canned
         fixture = self.match(path, params)
-        if fixture is None:
-            raise _NotFound(f"no fixture matches {path}")
-        return fixture.response
+        if fixture is not None:
+            return fixture.response
+        if self.sandbox is not None:
+            return CannedResponse.of(self.sandbox.answer(path, params))
+        raise _NotFound(f"no fixture matches {path}")
 
     async def _stall(self, seconds: float) -> bool:
         """Wait ``seconds``; True if the emulator began stopping meanwhile."""
@@ -454,14 +461,22 @@ async def _truncated(request: web.Request, canned: CannedResponse) -> web.Stream
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m smsc_conformance.emulator [--fixtures DIR ...] [--port N]``."""
+    """``python -m smsc_conformance.emulator [--fixtures DIR ...] [--port N] [--sandbox]``."""
     parser = argparse.ArgumentParser(
         prog="python -m smsc_conformance.emulator",
         description="Serve conformance fixtures on 127.0.0.1 (matching mode on plain API paths).",
     )
     parser.add_argument("--fixtures", action="append", type=Path, metavar="DIR", help="fixture folder")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free one)")
+    parser.add_argument(
+        "--sandbox", action="store_true", help="answer any valid request, statefully (sandbox.py)"
+    )
     args = parser.parse_args(argv)
+    if args.sandbox:
+        return _serve_until_stopped(
+            Emulator(port=args.port, sandbox=Sandbox()),
+            "SMSC sandbox on {url}: any login or API key, any op (Ctrl-C stops it)",
+        )
     emulator = Emulator(port=args.port)
     count = 0
     for item in load_fixtures(args.fixtures or default_fixture_dirs()):
@@ -471,11 +486,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         emulator.add_fixture(item)
         emulator.add_case(item.response, _slug(item.name))
         count += 1
+    return _serve_until_stopped(
+        emulator,
+        f"SMSC emulator on {{url}} with {count} fixtures (Ctrl-C stops it)\n"
+        "  matching mode: {url}/sys/<name>.php\n"
+        "  one case:      {url}/_case/<area>.<case>/sys/<name>.php\n"
+        f"  faults:        {{url}}/_fault/<{'|'.join(FAULTS)}>[/<arg>]/...",
+    )
+
+
+def _serve_until_stopped(emulator: Emulator, banner: str) -> int:
     emulator.start()
-    print(f"SMSC emulator on {emulator.base_url} with {count} fixtures (Ctrl-C stops it)")
-    print(f"  matching mode: {emulator.base_url}/sys/<name>.php")
-    print(f"  one case:      {emulator.base_url}/_case/<area>.<case>/sys/<name>.php")
-    print(f"  faults:        {emulator.base_url}/_fault/<{'|'.join(FAULTS)}>[/<arg>]/...")
+    print(banner.format(url=emulator.base_url))
     sys.stdout.flush()
     try:
         while True:

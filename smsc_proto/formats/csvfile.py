@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from smsc_proto.decode import find_error
-from smsc_proto.errors import DecodeError
+from smsc_proto.errors import DecodeError, status_error
 from smsc_proto.formats.envelope import error_in_text
 from smsc_proto.formats.incremental_text import IncrementalText
 from smsc_proto.http import REQUEST_CHARSET, HttpResponse, charset_of
@@ -292,7 +292,7 @@ class CsvFileDecoder:
         body = "".join(self._envelope)
         self._raise_api_error(body)
         if not 200 <= self._status < 300:
-            raise DecodeError(self._op.op_id, f"HTTP {self._status} without an API error envelope", body)
+            raise status_error(self._op.op_id, self._status, body)
         kind = "an HTML page" if body.lstrip()[:15].lower().startswith(("<!doctype", "<html")) else None
         if kind is None:
             kind = {"{": "JSON", "[": "JSON", "<": "XML"}.get(body.lstrip()[:1], "text")

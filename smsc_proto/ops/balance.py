@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 import msgspec
 
 from smsc_proto.formats.text import Pattern
-from smsc_proto.op import Op
+from smsc_proto.op import Flag, Op
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shape import Shape
 
@@ -65,7 +65,7 @@ class Balance(Op[BalanceResult], frozen=True, kw_only=True):
     ('cur', '1')
     """
 
-    cur: Literal[0, 1] | None = None
+    cur: Flag | None = None
 
     op_id: ClassVar[str] = "balance"
     path: ClassVar[str] = "/sys/balance.php"

@@ -43,7 +43,7 @@ from smsc_proto.enums import DeliveryError, MessageStatus
 from smsc_proto.errors import NotFoundError
 from smsc_proto.formats.json import JsonError
 from smsc_proto.formats.text import Fields, LayoutError, Pairs
-from smsc_proto.op import ErrorTable, Op
+from smsc_proto.op import ErrorTable, Flag, Op
 from smsc_proto.ops._checks import MAX_MESSAGE_ID, check_items, check_not_empty, check_phones, check_range
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.records import EMPTY_IS_NONE
@@ -442,8 +442,8 @@ class GetStat(_GetOp[list[MessageStats]], frozen=True, kw_only=True):
 
     start: dt.date | None = None
     end: dt.date | None = None
-    mycur: Literal[0, 1] | None = None
-    balance2: Literal[0, 1] | None = None
+    mycur: Flag | None = None
+    balance2: Flag | None = None
 
     op_id: ClassVar[str] = "get.stat"
     command: ClassVar[str | None] = "get_stat"

@@ -16,14 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import ClassVar, Literal, TypeVar
+from typing import ClassVar, TypeVar
 
 import msgspec
 
 from smsc_proto.enums import OpenIntEnum
 from smsc_proto.errors import OperationFailedError, ParameterError
 from smsc_proto.formats.text import Fields, Pairs
-from smsc_proto.op import ErrorTable, OkResult, Op
+from smsc_proto.op import ErrorTable, Flag, OkResult, Op
 from smsc_proto.ops._checks import check_id, check_not_empty
 from smsc_proto.ops.send import MessageOptions
 from smsc_proto.ratelimit import RateLimit
@@ -170,7 +170,7 @@ class JobsAdd(MessageOptions[JobCreated], _JobsOp[JobCreated], frozen=True, kw_o
     rptn: int | None = None
     tpl: int | None = None
     mes2: str | None = None
-    cost: Literal[0, 1] | None = None
+    cost: Flag | None = None
 
     op_id: ClassVar[str] = "jobs.add"
     command: ClassVar[str | None] = "add"
@@ -300,7 +300,7 @@ class JobsGet(_JobsOp[Job], frozen=True, kw_only=True):
     """
 
     id: int
-    mail: Literal[0, 1] | None = None
+    mail: Flag | None = None
 
     op_id: ClassVar[str] = "jobs.get"
     command: ClassVar[str | None] = "get"
@@ -324,7 +324,7 @@ class JobsGetAll(_JobsOp[list[JobSummary]], frozen=True, kw_only=True):
 
     start: dt.date | None = None
     end: dt.date | None = None
-    mail: Literal[0, 1] | None = None
+    mail: Flag | None = None
 
     op_id: ClassVar[str] = "jobs.get_all"
     command: ClassVar[str | None] = "get_all"

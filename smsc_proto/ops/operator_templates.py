@@ -14,7 +14,7 @@ Statuses may be negative (-2, -1): a record has three fields, so it is never tak
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import msgspec
 
@@ -22,7 +22,7 @@ from smsc_proto.enums import OpenIntEnum
 from smsc_proto.errors import NotFoundError
 from smsc_proto.formats.text import Either, Fields, Pairs, Pattern
 from smsc_proto.formats.xml import element_record
-from smsc_proto.op import ErrorTable, Op
+from smsc_proto.op import ErrorTable, Flag, Op
 from smsc_proto.ops._checks import check_not_empty
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.records import EMPTY_IS_NONE
@@ -174,7 +174,7 @@ def _group_leaves(leaves: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 OPERATOR_TEMPLATES_SHAPE = _RecordsShape()
 
-_Flag = Literal[0, 1] | None
+_Flag = Flag | None
 
 
 class _OperatorTemplates(Op[R], frozen=True, kw_only=True):

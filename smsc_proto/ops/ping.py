@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 from smsc_proto.errors import NotFoundError
-from smsc_proto.op import ErrorTable, OkResult, Op
+from smsc_proto.op import ErrorTable, Flag, OkResult, Op
 from smsc_proto.ops._checks import check_id
 from smsc_proto.ratelimit import RateLimit
 
@@ -25,7 +25,7 @@ class Ping(Op[OkResult], frozen=True, kw_only=True):
     name: str | None = None
     host: str | None = None
     info: str | None = None
-    ok: Literal[0, 1] | None = None
+    ok: Flag | None = None
 
     op_id: ClassVar[str] = "ping"
     path: ClassVar[str] = "/sys/ping.php"

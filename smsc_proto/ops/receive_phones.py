@@ -14,12 +14,12 @@ members are ignored.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import ClassVar, Literal, TypeVar
+from typing import ClassVar, TypeVar
 
 import msgspec
 
 from smsc_proto.formats.text import Fields, Pairs
-from smsc_proto.op import OkResult, Op
+from smsc_proto.op import Flag, OkResult, Op
 from smsc_proto.ops._checks import check_not_empty, check_phones
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.shape import Shape
@@ -59,7 +59,7 @@ class _NumberOp(_ReceivePhonesOp[OkResult], frozen=True, kw_only=True):
     """An op on dedicated number ``phone``; ``noprolong=1``: not extended next month."""
 
     phone: str
-    noprolong: Literal[0, 1] | None = None
+    noprolong: Flag | None = None
 
     idempotent: ClassVar[bool] = False
 
@@ -105,7 +105,7 @@ class ReceivePhonesChg(_NumberOp, frozen=True, kw_only=True):
     [('chg', '1'), ('phone', '79001234567'), ('noprolong', '0')]
     """
 
-    noprolong: Literal[0, 1]
+    noprolong: Flag
 
     op_id: ClassVar[str] = "receive_phones.chg"
     command: ClassVar[str | None] = "chg"

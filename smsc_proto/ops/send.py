@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 import msgspec
 
@@ -16,7 +17,7 @@ from smsc_proto.errors import (
 )
 from smsc_proto.formats.text import Either, Fields, Layout, Pairs, Pattern
 from smsc_proto.http import JSON_HEADERS, HttpRequest
-from smsc_proto.op import ErrorTable, Op
+from smsc_proto.op import ErrorTable, Flag, Op
 from smsc_proto.ops._checks import (
     check_call_param,
     check_items,
@@ -37,6 +38,15 @@ __all__ = ["MessageOptions", "PhoneInfo", "Send", "SendCost", "SendCostResult", 
 R = TypeVar("R")
 
 MAX_TEXT = 1000
+# The API's own clock: Moscow time, UTC+3 all year since 2014.
+MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")
+
+if TYPE_CHECKING:
+    SendTime = str | dt.datetime
+else:
+    # msgspec cannot type a union of text and datetime (both are JSON strings): a datetime
+    # is written as text (``send_time``) before the field is checked.
+    SendTime = str
 # The SDK's bound on a message's attachments (the API's own was not recovered).
 MAX_ATTACHMENTS = 20 * 2**20
 # `tz`: hours relative to Moscow (UTC+3), spec/send.md; the Earth's zones run from UTC-12 to
@@ -86,37 +96,59 @@ class SendCostResult(msgspec.Struct, frozen=True):
     phones: list[PhoneInfo] | None = None
 
 
+def send_time(when: dt.datetime) -> str:
+    """``time`` as the API writes it, ``DD.MM.YY hh:mm``: an aware datetime in Moscow time
+    (UTC+3, as the API reads a time without ``tz``), a naive one as it is (Moscow time, or
+    the zone ``tz`` names).
+
+    >>> send_time(dt.datetime(2026, 12, 5, 9, 30, tzinfo=dt.timezone.utc))
+    '05.12.26 12:30'
+    """
+    if when.tzinfo is not None:
+        when = when.astimezone(MOSCOW)
+    return when.strftime("%d.%m.%y %H:%M")
+
+
 class MessageOptions(Op[R], frozen=True, kw_only=True):
     """The send.php parameters that shape each message: sender, schedule, lifetime, message
     type flags, voice and e-mail details. A send takes them, and so does a mailing list
-    (``jobs.add``), which applies them to every message it sends."""
+    (``jobs.add``), which applies them to every message it sends.
+
+    ``time``: when to send, as the API writes it (``DD.MM.YY hh:mm``, ``DDMMYYhhmm``,
+    ``h1-h2``, ``0<unix time>``, ``+<minutes>``) or a ``datetime`` (written by
+    ``send_time``). Flags (``flash``, ``mms``...) take 0/1 or a bool."""
 
     list_: str | None = msgspec.field(default=None, name="list")
     sender: str | None = None
     translit: Literal[0, 1, 2] | None = None
-    time: str | None = None
+    time: SendTime | None = None
     tz: int | None = None
     period: Decimal | None = None
     freq: int | None = None
-    flash: Literal[0, 1] | None = None
-    push: Literal[0, 1] | None = None
-    hlr: Literal[0, 1] | None = None
+    flash: Flag | None = None
+    push: Flag | None = None
+    hlr: Flag | None = None
     bin: Literal[0, 1, 2] | None = None
-    ping: Literal[0, 1] | None = None
-    mms: Literal[0, 1] | None = None
-    mail: Literal[0, 1] | None = None
-    call: Literal[0, 1] | None = None
-    viber: Literal[0, 1] | None = None
-    soc: Literal[0, 1] | None = None
+    ping: Flag | None = None
+    mms: Flag | None = None
+    mail: Flag | None = None
+    call: Flag | None = None
+    viber: Flag | None = None
+    soc: Flag | None = None
     subj: str | None = None
     fileurl: str | None = None
     voice: str | None = None
     param: str | None = None
-    tinyurl: Literal[0, 1] | None = None
+    tinyurl: Flag | None = None
     valid: str | None = None
 
     # Message texts may span lines; `list` is one `phone:text` per line.
     line_breaks: ClassVar[frozenset[str]] = frozenset({"mes", "mes2", "list"})
+
+    def __post_init__(self) -> None:
+        if isinstance(self.time, dt.datetime):
+            msgspec.structs.force_setattr(self, "time", send_time(self.time))
+        super().__post_init__()
 
     def check_message(self, phones: Sequence[str] | None, mes: str | None, *, text_from: str = "") -> None:
         """Recipients and text, or ``list`` instead of both; ``text_from`` names another
@@ -153,14 +185,14 @@ class _Message(MessageOptions[R], frozen=True, kw_only=True):
     phones: Sequence[str] | None = None
     mes: str | None = None
     id: int | str | None = None
-    tg: Literal[0, 1] | None = None
+    tg: Flag | None = None
     maxsms: int | None = None
-    op: Literal[0, 1] | None = None
-    err: Literal[0, 1] | None = None
+    op: Flag | None = None
+    err: Flag | None = None
     pp: str | None = None
     userip: str | None = None
     imgcode: str | None = None
-    nl: Literal[0, 1] | None = None
+    nl: Flag | None = None
 
     path: ClassVar[str] = "/sys/send.php"
     errors: ClassVar[ErrorTable] = SEND_ERRORS

@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import msgspec
 
@@ -40,7 +40,7 @@ from smsc_proto.errors import (
 )
 from smsc_proto.formats.text import Either, Fields, Pairs
 from smsc_proto.formats.xml import element_record, escape
-from smsc_proto.op import ErrorTable, OkResult, Op
+from smsc_proto.op import ErrorTable, Flag, OkResult, Op
 from smsc_proto.ops._checks import (
     MAX_MESSAGE_ID,
     check_id,
@@ -247,7 +247,7 @@ CREATED_SHAPE = _CreatedShape(
 
 # -- ops -------------------------------------------------------------------------------------
 
-_Flag = Literal[0, 1] | None
+_Flag = Flag | None
 # The document of a registration (spec/senders.md): its kinds, by extension, and size ("3 MB",
 # read as MiB).
 DOCUMENT_KINDS = frozenset({"jpg", "jpeg", "tif", "tiff", "pdf", "png", "zip", "rar"})

@@ -16,7 +16,7 @@ import msgspec
 
 from smsc_proto.errors import NotFoundError
 from smsc_proto.formats.text import Fields, Pairs
-from smsc_proto.op import ErrorTable, OkResult, Op
+from smsc_proto.op import ErrorTable, Flag, OkResult, Op
 from smsc_proto.ops._checks import check_id, check_not_empty
 from smsc_proto.ratelimit import RateLimit
 from smsc_proto.records import EMPTY_IS_NONE
@@ -78,7 +78,7 @@ class _TemplateFields(_TemplatesOp[R], frozen=True, kw_only=True):
     format: TemplateFormat | None = None
     sender: str | None = None
     # ``fl[1]=1``: the template signs messages automatically.
-    autosign: Literal[0, 1] | None = msgspec.field(default=None, name="fl[1]")
+    autosign: Flag | None = msgspec.field(default=None, name="fl[1]")
 
 
 # `ID = <id>`; fmt=1 `<id>`; `<result><id>..</id></result>`; `{"id": ..}` (fmt=0/1/2 inferred).

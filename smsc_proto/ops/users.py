@@ -25,7 +25,7 @@ import enum
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 import msgspec
 
@@ -37,7 +37,7 @@ from smsc_proto.errors import (
     SmscError,
 )
 from smsc_proto.formats.text import Fields, Pairs
-from smsc_proto.op import INT_MAX, ErrorTable, OkResult, Op, php_name
+from smsc_proto.op import INT_MAX, ErrorTable, Flag, OkResult, Op, php_name
 from smsc_proto.ops._checks import (
     check_id,
     check_items,
@@ -214,11 +214,11 @@ class _SubClientSettings(_UsersOp[R], frozen=True, kw_only=True):
     mlen: int | None = None  # e-mail2sms: length an e-mail is cut to
     answ: str | None = None  # auto-reply to incoming SMS
     answ_call: str | None = None  # auto-reply to incoming calls
-    main_senders: Literal[0, 1] | None = msgspec.field(default=None, name="fl[29]")
-    forbid_settings_changes: Literal[0, 1] | None = msgspec.field(default=None, name="fl[27]")
-    forbid_payments: Literal[0, 1] | None = msgspec.field(default=None, name="fl[28]")
-    blocked: Literal[0, 1] | None = msgspec.field(default=None, name="fl2[10]")
-    test_mode: Literal[0, 1] | None = msgspec.field(default=None, name="fl2[27]")  # virtual sending
+    main_senders: Flag | None = msgspec.field(default=None, name="fl[29]")
+    forbid_settings_changes: Flag | None = msgspec.field(default=None, name="fl[27]")
+    forbid_payments: Flag | None = msgspec.field(default=None, name="fl[28]")
+    blocked: Flag | None = msgspec.field(default=None, name="fl2[10]")
+    test_mode: Flag | None = msgspec.field(default=None, name="fl2[27]")  # virtual sending
 
     # Free texts a reseller may write on several lines.
     line_breaks: ClassVar[frozenset[str]] = frozenset({"props", "notes", "answ", "answ_call"})
@@ -280,7 +280,7 @@ class UsersAdd(_SubClientSettings[SubClientCreated], frozen=True, kw_only=True):
     user: str
     password: str
     site_id: int | None = None
-    reseller: Literal[0, 1] | None = None
+    reseller: Flag | None = None
 
     op_id: ClassVar[str] = "users.add"
     command: ClassVar[str | None] = "add"
@@ -344,7 +344,7 @@ class UsersPay(_UsersOp[OkResult], frozen=True, kw_only=True):
     user: str | None = None
     user_id: int | None = None
     sum: Decimal
-    balance2: Literal[0, 1] | None = None
+    balance2: Flag | None = None
 
     op_id: ClassVar[str] = "users.pay"
     command: ClassVar[str | None] = "pay"
@@ -364,10 +364,10 @@ class _StatsOp(_UsersOp[list[SubClientStat]], frozen=True, kw_only=True):
 
     start: dt.date | None = None
     end: dt.date | None = None
-    reseller: Literal[0, 1] | None = None
-    balance2: Literal[0, 1] | None = None
-    mycur: Literal[0, 1] | None = None
-    hide_deleted: Literal[0, 1] | None = None
+    reseller: Flag | None = None
+    balance2: Flag | None = None
+    mycur: Flag | None = None
+    hide_deleted: Flag | None = None
 
     shape: ClassVar[Shape] = STATS_SHAPE
     empty_codes: ClassVar[frozenset[int]] = frozenset({3})

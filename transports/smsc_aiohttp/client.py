@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import logging
 import ssl
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -25,7 +24,6 @@ __all__ = ["AsyncClient"]
 R = TypeVar("R")
 T = TypeVar("T")
 
-_log = logging.getLogger("smsc_aiohttp")
 # What an exchange may raise before a status is read, or while its body is read
 # (TimeoutError: a socket timeout, or the call's deadline).
 _IO_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
@@ -99,15 +97,14 @@ class AsyncClient:
                 continue
             finally:
                 self._give_slot()
-            _log.debug("POST %s -> %s", attempt.url, reason)
             # Outside the except block: the TransportError chains no aiohttp exception.
             attempt = call.failed(failure, reason, self._clock())
         answer = HttpResponse(head.status, head.headers, body)
         if len(body) < _DECODE_ON_LOOP:
-            return call.decode(answer)
+            return call.decode(answer, self._clock())
         # A large answer decodes in a thread: the other calls of the loop go on meanwhile.
         async with asyncio.timeout(call.remaining(self._clock())):
-            return await asyncio.to_thread(call.decode, answer)
+            return await asyncio.to_thread(call.decode, answer, self._clock())
 
     async def stream(self, op: Op[list[T]]) -> AsyncGenerator[T, None]:
         """``async for item in client.stream(op)``: the items of ``op``'s list answer as its
@@ -194,7 +191,6 @@ class AsyncClient:
             timeout=timeout,
             allow_redirects=False,
         )
-        _log.debug("POST %s -> %d", attempt.url, response.status)
         return response
 
     async def _read(self, call: Call[Any], response: aiohttp.ClientResponse) -> bytes:

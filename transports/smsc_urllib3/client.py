@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import io
-import logging
 import queue
 import socket
 import ssl
@@ -38,7 +37,6 @@ __all__ = ["Client"]
 R = TypeVar("R")
 T = TypeVar("T")
 
-_log = logging.getLogger("smsc_urllib3")
 # Retries and redirects are the policy's business (a redirect would carry the credentials
 # elsewhere); a Retry object, unlike False, is not converted and logged on every request.
 _NO_RETRIES = urllib3.Retry(total=False, redirect=False)
@@ -210,10 +208,9 @@ class Client:
                 continue
             finally:
                 self._give_slot()
-            _log.debug("POST %s -> %s", attempt.url, reason)
             # Outside the except block: the TransportError chains no urllib3 exception.
             attempt = call.failed(failure, reason, self._clock())
-        return call.decode(HttpResponse(head.status, head.headers, body))
+        return call.decode(HttpResponse(head.status, head.headers, body), self._clock())
 
     def stream(self, op: Op[list[T]]) -> Generator[T, None, None]:
         """Yield the items of ``op``'s list answer as its body arrives (an export streams in
@@ -292,7 +289,6 @@ class Client:
             redirect=False,
             retries=_NO_RETRIES,
         )
-        _log.debug("POST %s -> %d", attempt.url, response.status)
         return response
 
     def _read(self, call: Call[Any], response: urllib3.BaseHTTPResponse) -> bytes:
