@@ -1,14 +1,21 @@
 """What every transport's constructor shares: its options, checked once, here.
 
 A transport takes ``**options``: the ``PolicyConfig`` options, plus ``ca_certs``,
-``user_agent`` and ``chunk_size``; ``clock`` and ``sleep`` stay with the transport, since
-they are I/O.
+``user_agent``, ``chunk_size``, ``proxy`` and ``trust_env``; ``clock`` and ``sleep`` stay
+with the transport, since they are I/O, and so do a caller's own connection pool or
+session.
+
+Which proxy a host is reached through is decided here, once for both transports
+(``proxy_for``): the ``proxy`` option (``""``: none), else, with ``trust_env``, the
+environment's ``HTTPS_PROXY``/``HTTP_PROXY``/``ALL_PROXY`` unless ``NO_PROXY`` names the
+host. A loopback host is never sent to an environment's proxy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from smsc_proto._version import __version__
 from smsc_proto.http import HttpRequest
@@ -20,7 +27,7 @@ USER_AGENT = f"smsc-proto/{__version__}"
 
 
 class ClientOptions:
-    __slots__ = ("_headers", "ca_certs", "chunk_size", "config", "user_agent")
+    __slots__ = ("_headers", "ca_certs", "chunk_size", "config", "proxy", "trust_env", "user_agent")
 
     def __init__(
         self,
@@ -28,12 +35,44 @@ class ClientOptions:
         ca_certs: str | None = None,
         user_agent: str = USER_AGENT,
         chunk_size: int = 65536,
+        *,
+        proxy: str | None = None,
+        trust_env: bool = True,
     ) -> None:
         self.config = config
         self.ca_certs = ca_certs
         self.user_agent = user_agent
         self.chunk_size = chunk_size
+        self.proxy = proxy
+        self.trust_env = trust_env
         self._headers: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+    def proxy_for(self, host: str, environ: Mapping[str, str]) -> str | None:
+        """The proxy URL to reach base URL ``host`` through, or None (``environ``: the
+        process environment, which the transport reads).
+
+        >>> options = ClientOptions(PolicyConfig())
+        >>> options.proxy_for("https://smsc.ru", {"HTTPS_PROXY": "http://proxy:3128", "NO_PROXY": "x.com"})
+        'http://proxy:3128'
+        >>> options.proxy_for("https://smsc.ru", {"https_proxy": "http://proxy:3128", "no_proxy": "smsc.ru"})
+        """
+        if self.proxy is not None:
+            return self.proxy or None
+        if not self.trust_env:
+            return None
+        parts = urlsplit(host)
+        hostname = parts.hostname or ""
+        if hostname in {"localhost", "::1"} or hostname.startswith("127."):
+            return None
+        # A lower-case name wins over its upper-case twin, as curl and urllib read them.
+        ordered = sorted(environ.items(), key=lambda item: item[0].islower())
+        found = {name.lower(): value for name, value in ordered}
+        proxy = found.get(f"{parts.scheme}_proxy") or found.get("all_proxy")
+        if not proxy:
+            return None
+        if _bypassed(hostname, parts.port, found.get("no_proxy", "")):
+            return None
+        return proxy
 
     def headers(self, request: HttpRequest) -> dict[str, str]:
         """The HTTP headers of ``request``, the user agent added; one dict per kind of body
@@ -54,6 +93,13 @@ class ClientOptions:
         ca_certs = options.pop("ca_certs", None)
         user_agent = options.pop("user_agent", None) or USER_AGENT
         chunk_size = options.pop("chunk_size", 65536)
+        proxy = options.pop("proxy", None)
+        trust_env = options.pop("trust_env", True)
+        if proxy is not None and not _is_proxy_url(proxy):
+            # The value is not shown: a proxy URL may hold a password.
+            raise ValueError("proxy: give an http:// or https:// URL (or \"\" for none)")
+        if not isinstance(trust_env, bool):
+            raise ValueError(f"trust_env={trust_env!r}: must be True or False")
         if not isinstance(user_agent, str) or not user_agent.isascii() or not user_agent.isprintable():
             # A CR/LF would split the header; urllib3 and aiohttp would raise at call time.
             raise ValueError(f"user_agent={user_agent!r}: must be printable ASCII on one line")
@@ -64,7 +110,32 @@ class ClientOptions:
             raise TypeError(f"{client}: unknown option(s): {', '.join(unknown)}")
         if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
             raise ValueError(f"chunk_size={chunk_size!r}: must be a positive int")
-        return cls(PolicyConfig(hosts=tuple(hosts), **options), ca_certs, user_agent, chunk_size)
+        config = PolicyConfig(hosts=tuple(hosts), **options)
+        return cls(config, ca_certs, user_agent, chunk_size, proxy=proxy, trust_env=trust_env)
+
+
+def _bypassed(hostname: str, port: int | None, no_proxy: str) -> bool:
+    """Whether ``NO_PROXY`` names the host: ``*``, the name, a domain it is in (``.smsc.ru``
+    or ``smsc.ru``), with a port only that port."""
+    for entry in no_proxy.replace(" ", "").lower().split(","):
+        name, _, entry_port = entry.partition(":")
+        name = name.lstrip(".")
+        if entry == "*" or (
+            name
+            and (hostname == name or hostname.endswith("." + name))
+            and (not entry_port or entry_port == str(port))
+        ):
+            return True
+    return False
+
+
+def _is_proxy_url(value: object) -> bool:
+    if value == "":
+        return True
+    if not isinstance(value, str) or not value.isprintable() or not value.isascii():
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def failure_detail(exc: BaseException) -> str:

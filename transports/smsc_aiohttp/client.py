@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import ssl
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Mapping, Sequence
@@ -44,8 +45,10 @@ class AsyncClient:
         async with AsyncClient(Credentials(apikey="...")) as client:
             (await client.call(Balance())).balance  # Decimal('250.80')
 
-    Options as for ``smsc_urllib3.Client``; ``sleep`` is an async callable
-    (default ``asyncio.sleep``).
+    Options as for ``smsc_urllib3.Client`` (``proxy``, ``trust_env`` too); ``sleep`` is an
+    async callable (default ``asyncio.sleep``). ``session``: your own
+    ``aiohttp.ClientSession`` for every request, never closed by this client (the proxy
+    chosen by ``proxy``/the environment is still given per request).
     """
 
     def __init__(
@@ -54,7 +57,10 @@ class AsyncClient:
         self._clock: Callable[[], float] = options.pop("clock", time.monotonic)
         self._sleep: Callable[[float], Awaitable[object]] = options.pop("sleep", asyncio.sleep)
         limits = options.pop("limits", None)
+        self._given: aiohttp.ClientSession | None = options.pop("session", None)
         self._options = parsed = ClientOptions.parse("AsyncClient", hosts, options)
+        # The proxy each host is reached through (None: direct), decided once.
+        self._proxies = {host: parsed.proxy_for(host, os.environ) for host in parsed.config.hosts}
         # One ClientTimeout per pair of limits (every attempt of a call has the same, so far).
         self._timeout = functools.lru_cache(maxsize=8)(_timeout)
         self._chunk_size = parsed.chunk_size
@@ -135,10 +141,10 @@ class AsyncClient:
             attempt = retry
 
     async def close(self) -> None:
-        """Close the session and its pooled connections."""
-        if self._session is not None:
+        """Close the session and its pooled connections (not a caller's own session)."""
+        if self._session is not None and self._session is not self._given:
             await self._session.close()
-            self._session = None
+        self._session = None
 
     async def __aenter__(self) -> AsyncClient:
         return self
@@ -178,8 +184,12 @@ class AsyncClient:
 
     async def _send(self, attempt: Attempt) -> aiohttp.ClientResponse:
         if self._session is None:
-            connector = aiohttp.TCPConnector(limit=self._policy.config.max_in_flight, ssl=self._ssl)
-            self._session = aiohttp.ClientSession(connector=connector)
+            if self._given is not None:
+                self._session = self._given
+            else:
+                connector = aiohttp.TCPConnector(limit=self._policy.config.max_in_flight, ssl=self._ssl)
+                # The environment's proxies are chosen once, by proxy_for, not per request.
+                self._session = aiohttp.ClientSession(connector=connector, trust_env=False)
         request = attempt.request
         headers = self._options.headers(request)
         timeout = self._timeout(attempt.connect_timeout, attempt.read_timeout)
@@ -190,6 +200,7 @@ class AsyncClient:
             headers=headers,
             timeout=timeout,
             allow_redirects=False,
+            proxy=self._proxies[attempt.url[: len(attempt.url) - len(request.path)]],
         )
         return response
 

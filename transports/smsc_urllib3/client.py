@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import queue
 import socket
 import ssl
@@ -18,6 +19,7 @@ import time
 from collections.abc import Callable, Generator, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -134,6 +136,28 @@ class _TlsPool(HTTPSConnectionPool):
     ConnectionCls = _TlsConnection
 
 
+def _manager(proxy: str | None, cap: int, ca_certs: str | None) -> urllib3.PoolManager:
+    """A pool manager with this client's connection classes, through ``proxy`` if any (its
+    user and password, if the URL has them, sent as Proxy-Authorization)."""
+    common: dict[str, Any] = {
+        "maxsize": cap,
+        "retries": _NO_RETRIES,
+        "cert_reqs": ssl.CERT_REQUIRED,
+        "ssl_context": ssl.create_default_context(cafile=ca_certs),
+    }
+    manager: urllib3.PoolManager
+    if proxy is None:
+        manager = urllib3.PoolManager(**common)
+    else:
+        parts = urlsplit(proxy)
+        auth = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}" if parts.username else None
+        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        headers = urllib3.make_headers(proxy_basic_auth=auth) if auth else None
+        manager = urllib3.ProxyManager(bare, proxy_headers=headers, **common)
+    manager.pool_classes_by_scheme = {"http": _Pool, "https": _TlsPool}
+    return manager
+
+
 class Client:
     """A thread-safe sync client: pooled, TLS-verified, failing over between hosts.
 
@@ -150,6 +174,13 @@ class Client:
     system store), ``user_agent``, ``chunk_size`` (bytes per read when streaming),
     ``limits`` (a ``LoginLimits`` shared further than this process), ``clock`` and
     ``sleep``. Every client of a login in the process shares its limits.
+
+    ``proxy``: a proxy URL (``http://user:password@host:3128``; ``""`` for none); by default
+    ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` decide (``trust_env=False`` ignores them).
+    ``pool_manager``: your own ``urllib3.PoolManager`` (or ``ProxyManager``) for every
+    request, used as it is configured (no proxy of ours on top) and never closed by this
+    client; its connection classes are set to this client's, which keep the call's
+    deadline and tell whether a request was written.
     """
 
     def __init__(
@@ -158,6 +189,9 @@ class Client:
         self._clock: Callable[[], float] = options.pop("clock", time.monotonic)
         self._sleep: Callable[[float], None] = options.pop("sleep", time.sleep)
         limits = options.pop("limits", None)
+        given: urllib3.PoolManager | None = options.pop("pool_manager", None)
+        if given is not None and "proxy" in options:
+            raise ValueError("pool_manager and proxy: set the proxy in your pool manager (a ProxyManager)")
         self._options = parsed = ClientOptions.parse("Client", hosts, options)
         self._chunk_size = parsed.chunk_size
         clock = None if self._clock is time.monotonic else self._clock
@@ -169,13 +203,19 @@ class Client:
         self._slots: queue.SimpleQueue[None] = queue.SimpleQueue()
         for _ in range(cap):
             self._slots.put(None)
-        self._pool = urllib3.PoolManager(
-            maxsize=cap,
-            retries=_NO_RETRIES,
-            cert_reqs=ssl.CERT_REQUIRED,
-            ssl_context=ssl.create_default_context(cafile=parsed.ca_certs),
-        )
-        self._pool.pool_classes_by_scheme = {"http": _Pool, "https": _TlsPool}
+        # A pool manager per proxy (None: direct), and which one each host goes through.
+        self._owned: dict[str | None, urllib3.PoolManager] = {}
+        self._managers: dict[str, urllib3.PoolManager] = {}
+        for host in parsed.config.hosts:
+            if given is not None:
+                self._managers[host] = given
+                continue
+            proxy = parsed.proxy_for(host, os.environ)
+            if proxy not in self._owned:
+                self._owned[proxy] = _manager(proxy, cap, parsed.ca_certs)
+            self._managers[host] = self._owned[proxy]
+        if given is not None:
+            given.pool_classes_by_scheme = {"http": _Pool, "https": _TlsPool}
 
     def __repr__(self) -> str:
         return f"Client(hosts={self._policy.config.hosts!r}, credentials={self._policy.credentials!r})"
@@ -239,8 +279,9 @@ class Client:
             attempt = retry
 
     def close(self) -> None:
-        """Close the pooled connections."""
-        self._pool.clear()
+        """Close the pooled connections this client opened (not a caller's pool manager)."""
+        for manager in self._owned.values():
+            manager.clear()
 
     def __enter__(self) -> Client:
         return self
@@ -279,7 +320,8 @@ class Client:
     def _send(self, call: Call[Any], attempt: Attempt) -> urllib3.BaseHTTPResponse:
         request = attempt.request
         _exchange.deadline, _exchange.clock, _exchange.wrote = call.deadline, self._clock, False
-        response = self._pool.request(
+        manager = self._managers[attempt.url[: len(attempt.url) - len(request.path)]]
+        response = manager.request(
             request.method,
             attempt.url,
             body=request.body,
