@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 FUZZ_RUNS ?= 3000
 
-.PHONY: demo test lint typecheck unit conformance fuzz bench clean
+.PHONY: demo test lint typecheck unit conformance fuzz base-install bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(PY) -m smsc_conformance.demo
 
-test: lint typecheck unit conformance fuzz
+test: lint typecheck unit conformance fuzz base-install
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -32,6 +32,10 @@ conformance: $(STAMP)
 
 fuzz: $(STAMP)
 	$(PY) fuzz/run_all.py --runs $(FUZZ_RUNS)
+
+# A venv with only `pip install ".[urllib3]"`: the smsc command works there.
+base-install: $(STAMP)
+	.ci/base-install
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_benchmarks.py

@@ -1,9 +1,10 @@
-"""``smsc`` commands and exit codes: 0 done, 1 an API or transport error, 2 bad usage, 130
-interrupted (Ctrl-C, without a traceback)."""
+"""``smsc`` commands and exit codes: 0 done (or the reader of the output went away), 1 an
+API or transport error, 2 bad usage, 130 interrupted (Ctrl-C, without a traceback)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import types
 import typing
@@ -187,6 +188,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         print("smsc: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`smsc call get.messages | head`): it has what it wanted.
+        # Stdout is pointed at devnull so that its final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:

@@ -10,8 +10,9 @@ parameters by the op's own class (a bad one is error 1, in the asked fmt), the c
 checked when the sandbox was given some (error 2). Then:
 
 * ``send`` gives ids, prices by parts (``PRICE`` a part, 160 GSM or 70 Unicode characters,
-  153/67 once a text is split) for each recipient and debits the balance; not enough money
-  is error 3, the same message to the same numbers within a minute error 9;
+  153/67 once a text is split) for each recipient and debits the balance; a number that is
+  not 10-15 digits is error 7 (with the message's id), not enough money error 3, the same
+  message to the same numbers within a minute error 9;
 * ``status`` moves from waiting (-1) to delivered (1) ``deliver_after`` seconds after the
   send; an unknown message is status -3 ("not found"), as the service answers;
 * mailing lists, contacts, templates and sender names keep their records (unknown ids are
@@ -51,6 +52,8 @@ _GSM = set(
 )
 _CREDENTIALS = frozenset({"login", "psw", "apikey"})
 _FILE_PART = re.compile(r"<file [^<>]*>")
+# A number the sandbox delivers to: 10 to 15 digits (an e-mail with mail=1).
+_NUMBER = re.compile(r"\+?[0-9]{10,15}|[^@\s]+@[^@\s]+")
 _NOT_PARAMS = frozenset({"fmt", "charset"})
 _PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -60,10 +63,11 @@ class _NotFound(Exception):
 
 
 class _Refused(Exception):
-    def __init__(self, code: int, description: str) -> None:
+    def __init__(self, code: int, description: str, message_id: int | None = None) -> None:
         super().__init__(description)
         self.code = code
         self.description = description
+        self.message_id = message_id
 
 
 @dataclass
@@ -169,7 +173,7 @@ class Sandbox:
         except _Refused as refused:
             if refused.code in op.empty_codes:
                 return op.render(typing.cast(Any, []), fmt)
-            return _error(fmt, refused.code, refused.description)
+            return _error(fmt, refused.code, refused.description, refused.message_id)
         if isinstance(result, smsc_proto.HttpResponse):
             return result
         return op.render(result, fmt)
@@ -206,6 +210,9 @@ class Sandbox:
         if cost_only:
             return smsc_proto.SendCostResult(cost=cost, cnt=parts * len(phones))
         now = self._clock()
+        if any(not _NUMBER.fullmatch(p) for p in phones if not p.startswith("G")):
+            # Error 7 carries the id the message would have had, as the service's does.
+            raise _Refused(7, "invalid number", op.id if isinstance(op.id, int) else next(self._message_ids))
         key = (",".join(phones), text)
         if now - self._recent.get(key, -1e9) < 60:
             raise _Refused(9, "duplicate request, wait a minute")
@@ -402,8 +409,8 @@ def _local(timestamp: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(timestamp).replace(microsecond=0)
 
 
-def _error(fmt: int, code: int, description: str) -> smsc_proto.HttpResponse:
-    body = render_error(fmt, ApiError(code, description))
+def _error(fmt: int, code: int, description: str, message_id: int | None = None) -> smsc_proto.HttpResponse:
+    body = render_error(fmt, ApiError(code, description, message_id))
     return smsc_proto.HttpResponse(200, {"Content-Type": CONTENT_TYPES[fmt]}, body.encode("utf-8"))
 
 

@@ -25,7 +25,7 @@ __all__ = ["ApiError", "error_in_json", "error_in_text", "error_in_xml", "render
 
 _TEXT_HEAD = re.compile(r"ERROR\s{0,8}=\s{0,8}(\d{1,9})", re.IGNORECASE)
 _ID_TAIL = re.compile(r",\s{0,8}ID\s{0,8}-\s{0,8}([^\s,]{1,64})\Z", re.IGNORECASE)
-_CSV = re.compile(r"([^,\s]{0,64})\s{0,8},\s{0,8}-(\d{1,9})")
+_CSV = re.compile(r"([^,\s]{0,64})[ \t]{0,8},[ \t]{0,8}-(\d{1,9})")
 
 
 class ApiError:
