@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from smsc_proto._version import __version__
 from smsc_proto.http import HttpRequest
 from smsc_proto.policy import PolicyConfig
 
-__all__ = ["USER_AGENT", "ClientOptions", "failure_detail"]
+__all__ = ["USER_AGENT", "ClientOptions", "Proxy", "failure_detail"]
 
 USER_AGENT = f"smsc-proto/{__version__}"
 
@@ -47,17 +47,18 @@ class ClientOptions:
         self.trust_env = trust_env
         self._headers: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
-    def proxy_for(self, host: str, environ: Mapping[str, str]) -> str | None:
-        """The proxy URL to reach base URL ``host`` through, or None (``environ``: the
-        process environment, which the transport reads).
+    def proxy_for(self, host: str, environ: Mapping[str, str]) -> Proxy | None:
+        """The proxy to reach base URL ``host`` through, or None (``environ``: the process
+        environment, which the transport reads). A malformed value in the environment is a
+        ``ValueError`` naming the variable, not its value (it may hold a password).
 
         >>> options = ClientOptions(PolicyConfig())
-        >>> options.proxy_for("https://smsc.ru", {"HTTPS_PROXY": "http://proxy:3128", "NO_PROXY": "x.com"})
-        'http://proxy:3128'
+        >>> options.proxy_for("https://smsc.ru", {"HTTPS_PROXY": "http://u:pw@proxy:3128"})
+        Proxy(url='http://proxy:3128', user='u', password=<hidden>)
         >>> options.proxy_for("https://smsc.ru", {"https_proxy": "http://proxy:3128", "no_proxy": "smsc.ru"})
         """
         if self.proxy is not None:
-            return self.proxy or None
+            return Proxy.parse(self.proxy) if self.proxy else None
         if not self.trust_env:
             return None
         parts = urlsplit(host)
@@ -66,13 +67,16 @@ class ClientOptions:
             return None
         # A lower-case name wins over its upper-case twin, as curl and urllib read them.
         ordered = sorted(environ.items(), key=lambda item: item[0].islower())
-        found = {name.lower(): value for name, value in ordered}
-        proxy = found.get(f"{parts.scheme}_proxy") or found.get("all_proxy")
-        if not proxy:
+        found = {name.lower(): (name, value) for name, value in ordered}
+        name, value = found.get(f"{parts.scheme}_proxy") or found.get("all_proxy") or ("", "")
+        if not value:
             return None
-        if _bypassed(hostname, parts.port, found.get("no_proxy", "")):
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+        if _bypassed(hostname, port, found.get("no_proxy", ("", ""))[1]):
             return None
-        return proxy
+        if not _is_proxy_url(value):
+            raise ValueError(f"{name} is not an http:// or https:// proxy URL")
+        return Proxy.parse(value)
 
     def headers(self, request: HttpRequest) -> dict[str, str]:
         """The HTTP headers of ``request``, the user agent added; one dict per kind of body
@@ -97,7 +101,7 @@ class ClientOptions:
         trust_env = options.pop("trust_env", True)
         if proxy is not None and not _is_proxy_url(proxy):
             # The value is not shown: a proxy URL may hold a password.
-            raise ValueError("proxy: give an http:// or https:// URL (or \"\" for none)")
+            raise ValueError('proxy: give an http:// or https:// URL (or "" for none)')
         if not isinstance(trust_env, bool):
             raise ValueError(f"trust_env={trust_env!r}: must be True or False")
         if not isinstance(user_agent, str) or not user_agent.isascii() or not user_agent.isprintable():
@@ -134,8 +138,55 @@ def _is_proxy_url(value: object) -> bool:
         return True
     if not isinstance(value, str) or not value.isprintable() or not value.isascii():
         return False
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 -- raises ValueError when out of range
+    except ValueError:  # a bad IPv6 address, a port beyond 65535
+        return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+class Proxy:
+    """A proxy: its ``url`` without credentials, and ``user``/``password`` apart, so that the
+    password never travels in a URL an HTTP library may quote in its errors."""
+
+    __slots__ = ("password", "url", "user")
+
+    def __init__(self, url: str, user: str | None = None, password: str | None = None) -> None:
+        self.url = url
+        self.user = user
+        self.password = password
+
+    @classmethod
+    def parse(cls, value: str) -> Proxy:
+        parts = urlsplit(value)
+        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+        if parts.username is None:
+            return cls(bare)
+        return cls(bare, unquote(parts.username), unquote(parts.password or ""))
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """``Proxy-Authorization`` (basic) when the proxy has a user, else nothing."""
+        if self.user is None:
+            return {}
+        import base64
+
+        pair = f"{self.user}:{self.password or ''}".encode()
+        return {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}
+
+    def __repr__(self) -> str:
+        hidden = "" if self.password is None else ", password=<hidden>"
+        user = "" if self.user is None else f", user={self.user!r}"
+        return f"Proxy(url={self.url!r}{user}{hidden})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Proxy):
+            return NotImplemented
+        return (self.url, self.user, self.password) == (other.url, other.user, other.password)
+
+    def __hash__(self) -> int:
+        return hash((self.url, self.user, self.password))
 
 
 def failure_detail(exc: BaseException) -> str:

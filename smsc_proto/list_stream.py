@@ -362,16 +362,17 @@ class _Lines(_Way):
         self._fresh = 0
         text = "".join(self._pieces)
         cut = text.rfind("\n")
-        records = split_records(self._layout or self._layouts[0], text[:cut]) if cut >= 0 else []
-        if len(records) < 2:
+        if cut < 0:
             self._pieces = [text]
             return []
-        # Hold back the last record with the lines after it.
-        held = records.pop()
-        self._pieces = [held, text[cut:]]
+        records = split_records(self._layout or self._layouts[0], text[:cut])
+        # Hold back the last record (free text may go on below) with the lines after it;
+        # blank lines are dropped, so that what is held is one record at most.
+        held = records.pop() if records else ""
         if len(held) > MAX_RECORD_CHARS:
             raise _too_long(len(held))
-        return self._read("\n".join(records))
+        self._pieces = [held, text[cut:]]
+        return self._read("\n".join(records)) if records else []
 
     def close(self) -> list[Any]:
         text = "".join(self._pieces).strip()
@@ -466,6 +467,8 @@ class _XmlList(_Way):
                 continue
             self._depth -= 1
             if self._depth == 1:  # an item of the root ended: move it to the batch
+                if self._root is not None:
+                    self._root.text = None  # text between items: not kept (decode ignores it)
                 if not self.confirmed:
                     if element.tag != self._item:
                         raise _NotAList

@@ -394,9 +394,9 @@ class Op(
         """The files this op sends, each with its part name: a field's wire name, numbered
         from 0 for a list (``file0``, ``file1``, as SMSC's own PHP library names them)."""
         found: list[tuple[str, Upload]] = []
-        for f in _fields(type(self)):
+        for f in _upload_fields(type(self)):
             value = getattr(self, f.name)
-            if f.upload and value is not None:
+            if value is not None:
                 if value.__class__ is tuple:
                     found += ((f"{f.wire}{i}", item) for i, item in enumerate(value))
                 else:
@@ -542,6 +542,7 @@ def _declared_result(cls: type) -> Any:
 
 
 _PLANS: dict[type, tuple[_Field, ...]] = {}
+_UPLOADS: dict[type, tuple[_Field, ...]] = {}
 
 
 def _fields(cls: type[Op[Any]]) -> tuple[_Field, ...]:
@@ -551,3 +552,11 @@ def _fields(cls: type[Op[Any]]) -> tuple[_Field, ...]:
     if plan is None:
         plan = _PLANS[cls] = tuple(_Field(f) for f in msgspec.structs.fields(cls))
     return plan
+
+
+def _upload_fields(cls: type[Op[Any]]) -> tuple[_Field, ...]:
+    """The fields of ``cls`` that hold files (most ops: none), worked out on first use."""
+    found = _UPLOADS.get(cls)
+    if found is None:
+        found = _UPLOADS[cls] = tuple(f for f in _fields(cls) if f.upload)
+    return found

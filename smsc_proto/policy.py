@@ -183,13 +183,13 @@ class Failure(enum.Enum):
 
 
 class Attempt:
-    """Wait ``delay`` seconds, then send ``request`` to ``url`` (host + path)."""
+    """Wait ``delay`` seconds, then send ``request`` to ``url`` (``host`` + path)."""
 
-    __slots__ = ("connect_timeout", "delay", "number", "read_timeout", "request", "url")
+    __slots__ = ("connect_timeout", "delay", "host", "number", "read_timeout", "request", "url")
 
     def __init__(
         self,
-        url: str,
+        host: str,
         request: HttpRequest,
         *,
         number: int,
@@ -197,7 +197,8 @@ class Attempt:
         connect_timeout: float,
         read_timeout: float,
     ) -> None:
-        self.url = url
+        self.host = host
+        self.url = host + request.path
         self.request = request
         self.number = number
         self.delay = delay
@@ -308,7 +309,7 @@ class Call(Generic[R]):
         else:
             _log.debug("%s: POST %s", self.op.op_id, self.url)
         return Attempt(
-            self.url,
+            host,
             self.request,
             number=self.attempts,
             delay=delay,

@@ -242,3 +242,35 @@ def test_time_is_linear_however_the_body_is_cut(fmt: int) -> None:
     small = min(_seconds_byte_by_byte(fmt, body(30_000)) for _ in range(2))
     large = min(_seconds_byte_by_byte(fmt, body(120_000)) for _ in range(2))
     assert large < 8 * small, (small, large)
+
+
+def _seconds_in_chunks(fmt: int, body: bytes, chunk: int) -> float:
+    op = GetMessages(fmt=fmt)  # type: ignore[arg-type]
+    decoder = ListStreamDecoder(op, HttpResponse(200, {"Content-Type": CONTENT_TYPES[fmt]}), batch_chars=1)
+    started = time.perf_counter()
+    for at in range(0, len(body), chunk):
+        decoder.feed(body[at : at + chunk])
+    decoder.close()
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize(
+    ("fmt", "body"),
+    [
+        # Blank lines after the records: not held, not read again at each batch.
+        (0, lambda n: body_of(0, 3) + b"\n" * n),
+        # Text between XML items: not kept in the tree.
+        (
+            2,
+            lambda n: (
+                b"<result>"
+                + (b"<sms><id>1</id><status>1</status></sms>" + b" " * 60_000) * (n // 60_000)
+                + b"</result>"
+            ),
+        ),
+    ],
+)
+def test_filler_between_records_costs_linear_time(fmt: int, body: Any) -> None:
+    small = min(_seconds_in_chunks(fmt, body(1_000_000), 4096) for _ in range(2))
+    large = min(_seconds_in_chunks(fmt, body(4_000_000), 4096) for _ in range(2))
+    assert large < 8 * small, (small, large)

@@ -192,6 +192,11 @@ class AsyncClient:
                 self._session = aiohttp.ClientSession(connector=connector, trust_env=False)
         request = attempt.request
         headers = self._options.headers(request)
+        proxy = self._proxies[attempt.host]
+        if proxy is not None and proxy.user is not None and attempt.host.startswith("http://"):
+            # A plain-HTTP request goes to the proxy itself, which reads the header there;
+            # through an https:// tunnel it would reach the server, so it goes in CONNECT only.
+            headers = {**headers, **proxy.headers}
         timeout = self._timeout(attempt.connect_timeout, attempt.read_timeout)
         response = await self._session.request(
             request.method,
@@ -200,7 +205,8 @@ class AsyncClient:
             headers=headers,
             timeout=timeout,
             allow_redirects=False,
-            proxy=self._proxies[attempt.url[: len(attempt.url) - len(request.path)]],
+            proxy=None if proxy is None else proxy.url,
+            proxy_headers=None if proxy is None else proxy.headers,
         )
         return response
 

@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable, Generator, Sequence
 from types import TracebackType
 from typing import Any, TypeVar
-from urllib.parse import unquote, urlsplit
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -28,7 +27,7 @@ from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTime
 from urllib3.util.ssl_match_hostname import CertificateError
 
 from smsc_proto import Credentials, HttpResponse, Op
-from smsc_proto.client_options import ClientOptions, failure_detail
+from smsc_proto.client_options import ClientOptions, Proxy, failure_detail
 from smsc_proto.errors import DeadlineExceeded
 from smsc_proto.limits import login_limits
 from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure
@@ -136,9 +135,9 @@ class _TlsPool(HTTPSConnectionPool):
     ConnectionCls = _TlsConnection
 
 
-def _manager(proxy: str | None, cap: int, ca_certs: str | None) -> urllib3.PoolManager:
+def _manager(proxy: Proxy | None, cap: int, ca_certs: str | None) -> urllib3.PoolManager:
     """A pool manager with this client's connection classes, through ``proxy`` if any (its
-    user and password, if the URL has them, sent as Proxy-Authorization)."""
+    user and password, if any, sent as Proxy-Authorization)."""
     common: dict[str, Any] = {
         "maxsize": cap,
         "retries": _NO_RETRIES,
@@ -149,11 +148,7 @@ def _manager(proxy: str | None, cap: int, ca_certs: str | None) -> urllib3.PoolM
     if proxy is None:
         manager = urllib3.PoolManager(**common)
     else:
-        parts = urlsplit(proxy)
-        auth = f"{unquote(parts.username or '')}:{unquote(parts.password or '')}" if parts.username else None
-        bare = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
-        headers = urllib3.make_headers(proxy_basic_auth=auth) if auth else None
-        manager = urllib3.ProxyManager(bare, proxy_headers=headers, **common)
+        manager = urllib3.ProxyManager(proxy.url, proxy_headers=proxy.headers, **common)
     manager.pool_classes_by_scheme = {"http": _Pool, "https": _TlsPool}
     return manager
 
@@ -178,9 +173,10 @@ class Client:
     ``proxy``: a proxy URL (``http://user:password@host:3128``; ``""`` for none); by default
     ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` decide (``trust_env=False`` ignores them).
     ``pool_manager``: your own ``urllib3.PoolManager`` (or ``ProxyManager``) for every
-    request, used as it is configured (no proxy of ours on top) and never closed by this
-    client; its connection classes are set to this client's, which keep the call's
-    deadline and tell whether a request was written.
+    request, used as it is configured (no proxy of ours on top, left unchanged) and never
+    closed by this client. Through it, reads are bounded by ``read_timeout`` rather than
+    the call's deadline, and a failure after the connection was made counts as possibly
+    sent (a send is then not retried): only this client's own connections can tell.
     """
 
     def __init__(
@@ -204,7 +200,7 @@ class Client:
         for _ in range(cap):
             self._slots.put(None)
         # A pool manager per proxy (None: direct), and which one each host goes through.
-        self._owned: dict[str | None, urllib3.PoolManager] = {}
+        self._owned: dict[Proxy | None, urllib3.PoolManager] = {}
         self._managers: dict[str, urllib3.PoolManager] = {}
         for host in parsed.config.hosts:
             if given is not None:
@@ -214,8 +210,10 @@ class Client:
             if proxy not in self._owned:
                 self._owned[proxy] = _manager(proxy, cap, parsed.ca_certs)
             self._managers[host] = self._owned[proxy]
-        if given is not None:
-            given.pool_classes_by_scheme = {"http": _Pool, "https": _TlsPool}
+        # Our connections record whether a request was written; a caller's pool manager is
+        # left as it is configured, so a failure through it may have sent the request unless
+        # no connection was made.
+        self._tracked = given is None
 
     def __repr__(self) -> str:
         return f"Client(hosts={self._policy.config.hosts!r}, credentials={self._policy.credentials!r})"
@@ -240,7 +238,7 @@ class Client:
                 finally:
                     _release(response)
             except _IO_ERRORS as exc:
-                failure, reason = _classify(exc, attempt.url, stage)
+                failure, reason = _classify(exc, attempt.url, stage, self._tracked)
             else:
                 if retry is None:
                     break
@@ -264,7 +262,7 @@ class Client:
                 response = self._send(call, attempt)
             except _IO_ERRORS as exc:
                 self._give_slot()
-                failure, reason = _classify(exc, attempt.url, "sending")
+                failure, reason = _classify(exc, attempt.url, "sending", self._tracked)
                 attempt = call.failed(failure, reason, self._clock())
                 continue
             try:
@@ -320,7 +318,7 @@ class Client:
     def _send(self, call: Call[Any], attempt: Attempt) -> urllib3.BaseHTTPResponse:
         request = attempt.request
         _exchange.deadline, _exchange.clock, _exchange.wrote = call.deadline, self._clock, False
-        manager = self._managers[attempt.url[: len(attempt.url) - len(request.path)]]
+        manager = self._managers[attempt.host]
         response = manager.request(
             request.method,
             attempt.url,
@@ -385,22 +383,24 @@ def _timeout(connect: float, read: float) -> urllib3.Timeout:
     return urllib3.Timeout(connect=connect, read=read)
 
 
-def _classify(exc: BaseException, url: str, stage: str) -> tuple[Failure, str]:
+def _classify(exc: BaseException, url: str, stage: str, tracked: bool) -> tuple[Failure, str]:
     """Whether the request may have left, and a short reason. Nothing left when no byte was
-    written, whatever the exception (a TLS handshake that times out, a refused connection)."""
+    written, whatever the exception (a TLS handshake that times out, a refused connection);
+    not ``tracked`` (a caller's pool manager, whose writes are not seen): only when no
+    connection was made."""
+    connected = not isinstance(exc, (NewConnectionError, ConnectTimeoutError))
+    wrote = _exchange.wrote if tracked else connected
     if stage != "sending":
         label = f"{stage} failed"  # the server answered: the request did arrive
-    elif isinstance(exc, NewConnectionError):  # refused, unreachable, DNS (NameResolutionError)
-        label = "cannot connect"
-    elif isinstance(exc, ConnectTimeoutError):
-        label = "connect timeout"
-    elif isinstance(exc, SSLError) and (_in_handshake(exc) or not _exchange.wrote):
+    elif not connected:  # refused, unreachable, DNS (NameResolutionError); connect timeout
+        label = "cannot connect" if isinstance(exc, NewConnectionError) else "connect timeout"
+    elif isinstance(exc, SSLError) and (_in_handshake(exc) or not wrote):
         label = "TLS handshake failed"
     elif isinstance(exc, (ReadTimeoutError, TimeoutError)):
-        label = "read timeout" if _exchange.wrote else "timeout"
+        label = "read timeout" if wrote else "timeout"
     else:  # reset, disconnect, protocol error, a TLS failure after the handshake
         label = "connection failed"
-    failure = Failure.MAYBE_SENT if _exchange.wrote else Failure.NOT_SENT
+    failure = Failure.MAYBE_SENT if wrote else Failure.NOT_SENT
     return failure, f"{url}: {label}: {failure_detail(exc)}"
 
 
