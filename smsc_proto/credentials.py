@@ -79,13 +79,13 @@ class Credentials:
             import os
 
             environ = os.environ
-        apikey, login, psw = (environ.get(name) or None for name in _ENV_NAMES)
-        if apikey is not None:
+        key, login, psw = (environ.get(name) or None for name in _ENV_NAMES)
+        if key is not None:
             if login is not None or psw is not None:
                 pairs = (("SMSC_LOGIN", login), ("SMSC_PSW", psw))
                 given = " and ".join(name for name, value in pairs if value)
                 raise ValueError(f"both SMSC_APIKEY and {given} are set: set one way to authenticate")
-            return cls(apikey=apikey)
+            return cls(apikey=key)
         if login is None and psw is None:
             raise ValueError(
                 "no SMSC credentials in the environment: set SMSC_APIKEY, or SMSC_LOGIN and SMSC_PSW"

@@ -21,8 +21,7 @@ import enum
 import types
 import typing
 from collections.abc import Callable, Iterable, Sequence
-from decimal import Decimal
-from decimal import InvalidOperation as DecimalError
+from decimal import Decimal, InvalidOperation as DecimalError
 from functools import cache
 from typing import Any
 

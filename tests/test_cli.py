@@ -23,8 +23,7 @@ from smsc_cli.app import type_name
 from smsc_cli.params import UsageError, build_op
 from smsc_conformance.emulator import Emulator
 from smsc_conformance.fixtures import CannedResponse, Expectation, Fixture, RequestSpec
-from transport_support import Reply as ScriptedReply
-from transport_support import Server
+from transport_support import Reply as ScriptedReply, Server
 
 import smsc_proto
 from smsc_proto.enums import MessageStatus

@@ -19,8 +19,7 @@ from conformance_support import (
     status_one_fixture,
     write_fixture,
 )
-from smsc_conformance import fixtures as fixtures_module
-from smsc_conformance import run
+from smsc_conformance import fixtures as fixtures_module, run
 from smsc_conformance.emulator import RecordedRequest
 from smsc_conformance.fixtures import RequestSpec, default_fixture_dirs, load_fixtures
 from smsc_conformance.matching import mismatch

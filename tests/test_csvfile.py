@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 import smsc_proto
 from smsc_proto import DecodeError, DownloadsGetFile, HttpResponse, NotFoundError, SmscError

@@ -19,8 +19,7 @@ from documents_support import (
     multipart_type,
     pdf_part,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from smsc_proto import (
     OPS,

@@ -23,8 +23,7 @@ from documents_support import (
     multipart_type,
     pdf_part,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from smsc_aiohttp import AsyncClient
 from smsc_urllib3 import Client
 

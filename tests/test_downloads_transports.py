@@ -20,8 +20,7 @@ from downloads_support import (
     stream_async,
     stream_sync,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from smsc_aiohttp import AsyncClient
 from smsc_urllib3 import Client
 

@@ -23,8 +23,8 @@ from smsc_proto import (
     ServerError,
     SmscError,
     TransportError,
+    errors as errors_module,
 )
-from smsc_proto import errors as errors_module
 from smsc_proto.errors import DeadlineExceeded, ResponseTooLarge, SmscProtoError, status_error
 
 

@@ -4,8 +4,7 @@ from types import MappingProxyType
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from smsc_proto import Credentials, HttpRequest, HttpResponse, Ping
 from smsc_proto.http import body_text, charset_of, form_body

@@ -12,8 +12,7 @@ from urllib.parse import quote_plus
 import msgspec
 import pytest
 from documents_support import BOUNDARY, json_part, multipart_type, pdf_part
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from smsc_proto import (
     AuthenticationError,
