@@ -47,6 +47,10 @@ class ClientOptions:
         self.trust_env = trust_env
         self._headers: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
+    def proxies(self, environ: Mapping[str, str]) -> dict[str, Proxy | None]:
+        """The proxy of each of the configured hosts (None: direct), as ``proxy_for``."""
+        return {host: self.proxy_for(host, environ) for host in self.config.hosts}
+
     def proxy_for(self, host: str, environ: Mapping[str, str]) -> Proxy | None:
         """The proxy to reach base URL ``host`` through, or None (``environ``: the process
         environment, which the transport reads). A malformed value in the environment is a

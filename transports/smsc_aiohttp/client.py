@@ -60,7 +60,7 @@ class AsyncClient:
         self._given: aiohttp.ClientSession | None = options.pop("session", None)
         self._options = parsed = ClientOptions.parse("AsyncClient", hosts, options)
         # The proxy each host is reached through (None: direct), decided once.
-        self._proxies = {host: parsed.proxy_for(host, os.environ) for host in parsed.config.hosts}
+        self._proxies = parsed.proxies(os.environ)
         # One ClientTimeout per pair of limits (every attempt of a call has the same, so far).
         self._timeout = functools.lru_cache(maxsize=8)(_timeout)
         self._chunk_size = parsed.chunk_size

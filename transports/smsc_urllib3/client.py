@@ -202,14 +202,13 @@ class Client:
         # A pool manager per proxy (None: direct), and which one each host goes through.
         self._owned: dict[Proxy | None, urllib3.PoolManager] = {}
         self._managers: dict[str, urllib3.PoolManager] = {}
-        for host in parsed.config.hosts:
-            if given is not None:
-                self._managers[host] = given
-                continue
-            proxy = parsed.proxy_for(host, os.environ)
-            if proxy not in self._owned:
-                self._owned[proxy] = _manager(proxy, cap, parsed.ca_certs)
-            self._managers[host] = self._owned[proxy]
+        if given is not None:
+            self._managers = dict.fromkeys(parsed.config.hosts, given)
+        else:
+            for host, proxy in parsed.proxies(os.environ).items():
+                if proxy not in self._owned:
+                    self._owned[proxy] = _manager(proxy, cap, parsed.ca_certs)
+                self._managers[host] = self._owned[proxy]
         # Our connections record whether a request was written; a caller's pool manager is
         # left as it is configured, so a failure through it may have sent the request unless
         # no connection was made.
