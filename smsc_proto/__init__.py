@@ -24,6 +24,7 @@ from smsc_proto.errors import (
     InsufficientFundsError as InsufficientFundsError,
     InvalidParameter as InvalidParameter,
     IpBlockedError as IpBlockedError,
+    LimiterUnavailable as LimiterUnavailable,
     MessageRejectedError as MessageRejectedError,
     NotFoundError as NotFoundError,
     OperationFailedError as OperationFailedError,
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
     from smsc_proto.enums import DeliveryError as DeliveryError, MessageStatus as MessageStatus
     from smsc_proto.file_op import FileOp as FileOp
     from smsc_proto.limits import (
+        AsyncLoginLimits as AsyncLoginLimits,
+        Limiter as Limiter,
+        LocalLimiter as LocalLimiter,
         LocalLimits as LocalLimits,
         LoginLimits as LoginLimits,
         login_limits as login_limits,
@@ -197,7 +201,14 @@ if TYPE_CHECKING:
 _LAZY: dict[str, tuple[str, ...]] = {
     "smsc_proto.enums": ("DeliveryError", "MessageStatus"),
     "smsc_proto.file_op": ("FileOp",),
-    "smsc_proto.limits": ("LocalLimits", "LoginLimits", "login_limits"),
+    "smsc_proto.limits": (
+        "AsyncLoginLimits",
+        "Limiter",
+        "LocalLimiter",
+        "LocalLimits",
+        "LoginLimits",
+        "login_limits",
+    ),
     "smsc_proto.ops.balance": ("Balance", "BalanceResult"),
     "smsc_proto.ops.documents": (
         "DocumentFile",
@@ -326,6 +337,7 @@ __all__ = [
     "InsufficientFundsError",
     "InvalidParameter",
     "IpBlockedError",
+    "LimiterUnavailable",
     "MessageRejectedError",
     "NotFoundError",
     "OPS",

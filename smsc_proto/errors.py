@@ -33,6 +33,7 @@ __all__ = [
     "InsufficientFundsError",
     "InvalidParameter",
     "IpBlockedError",
+    "LimiterUnavailable",
     "Malformed",
     "MessageRejectedError",
     "NotFoundError",
@@ -236,6 +237,15 @@ class TransportError(SmscProtoError):
 class DeadlineExceeded(TransportError):
     """The call's ``total_timeout`` passed (attempts, waits, reads and decoding together);
     ``sent`` says whether the request may have reached the server."""
+
+
+class LimiterUnavailable(TransportError):
+    """The limits of the login are kept in a store that cannot be reached (Redis down), and
+    the limiter is configured to fail closed: nothing was sent (``sent`` is False). ``op``
+    is ``"limits"``: the store is asked before any op is named to it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__("limits", reason, sent=False)
 
 
 class ResponseTooLarge(TransportError):

@@ -48,7 +48,7 @@ from smsc_proto.errors import (
 from smsc_proto.http import HttpRequest, HttpResponse
 from smsc_proto.limits import MAX_IN_FLIGHT, LoginLimits, login_limits
 from smsc_proto.op import Op
-from smsc_proto.ratelimit import RateLimiter
+from smsc_proto.ratelimit import RateLimit, RateLimiter
 from smsc_proto.streaming import MAX_BUFFERED_BYTES, StreamDecoder
 
 __all__ = [
@@ -221,7 +221,6 @@ class Call(Generic[R]):
         *,
         now: float,
         secrets: tuple[str, ...],
-        refund: Callable[[], None] | None = None,
     ) -> None:
         self.op = op
         self.request = request
@@ -235,9 +234,30 @@ class Call(Generic[R]):
         self.started = now
         self.url = ""  # of the latest attempt
         self._secrets = secrets
-        # Hands back the rate-limit slot this call took, should the request never leave.
-        self._refund = refund
+        # The rate-limit window the call counts in (key, limit), if any, and what hands its
+        # count back should the request never leave.
+        self.window: tuple[str, RateLimit] | None = None
+        self._refund: Callable[[], None] | None = None
         self.first = self._attempt(0.0, now)
+
+    def admit(self, wait: float, refund: Callable[[], None]) -> None:
+        """The call's window answered ``wait`` (0: counted; ``refund`` hands the count back
+        should the request never leave); else refuse: ``RateLimitedError``, code 9, with
+        ``retry_after``."""
+        if wait <= 0 or self.window is None:
+            self._refund = refund
+            return
+        limit = self.window[1]
+        op_id = self.op.op_id
+        _log.info("%s: refused locally by its rate limit; retry in %.1f s", op_id, wait)
+        kind = "identical " if limit.identical else ""
+        raise RateLimitedError(
+            9,
+            f"refused locally: more than {limit.count} {kind}requests per {limit.per:g} s; "
+            f"retry in {wait:.1f} s",
+            op_id,
+            retry_after=wait,
+        )
 
     @property
     def max_body(self) -> int:
@@ -426,23 +446,21 @@ class CallPolicy:
     def start(self, op: Op[R], now: float) -> Call[R]:
         """Begin a call at monotonic time ``now``; refuses (RateLimitedError, code 9, with
         ``retry_after``) a request that would exceed the op's documented limit."""
+        call = self.prepare(op, now)
+        if call.window is not None:
+            key, limit = call.window
+            call.admit(self.limits.acquire(key, limit, now), partial(self.limits.release, key, now))
+        return call
+
+    def prepare(self, op: Op[R], now: float) -> Call[R]:
+        """``start`` without counting the call in its rate-limit window: a transport whose
+        limits are awaited (``AsyncLoginLimits``) counts it in ``call.window`` itself and
+        hands the answer to ``call.admit``."""
         request = op.request(self.credentials)
         request.body  # noqa: B018 -- encoded before a rate-limit slot is taken: a refused body never takes one
-        limit = op.rate_limit if self.config.rate_limits else None
-        refund = None
-        if limit is not None:
-            key = RateLimiter.key(op.op_id, limit, request.fields)
-            wait = self.limits.acquire(key, limit, now)
-            if wait > 0:
-                _log.info("%s: refused locally by its rate limit; retry in %.1f s", op.op_id, wait)
-                kind = "identical " if limit.identical else ""
-                raise RateLimitedError(
-                    9,
-                    f"refused locally: more than {limit.count} {kind}requests per {limit.per:g} s; "
-                    f"retry in {wait:.1f} s",
-                    op.op_id,
-                    retry_after=wait,
-                )
-            refund = partial(self.limits.release, key, now)
         secrets = (*self._secrets, *op.secrets())  # a sub-client's password, sent by users ops
-        return Call(op, request, self.config, now=now, secrets=secrets, refund=refund)
+        call = Call(op, request, self.config, now=now, secrets=secrets)
+        limit = op.rate_limit if self.config.rate_limits else None
+        if limit is not None:
+            call.window = (RateLimiter.key(op.op_id, limit, request.fields), limit)
+        return call

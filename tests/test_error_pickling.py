@@ -25,7 +25,13 @@ from smsc_proto import (
     TransportError,
     errors as errors_module,
 )
-from smsc_proto.errors import DeadlineExceeded, ResponseTooLarge, SmscProtoError, status_error
+from smsc_proto.errors import (
+    DeadlineExceeded,
+    LimiterUnavailable,
+    ResponseTooLarge,
+    SmscProtoError,
+    status_error,
+)
 
 
 def _instances() -> list[SmscProtoError]:
@@ -43,6 +49,7 @@ def _instances() -> list[SmscProtoError]:
         TransportError("balance", "connection refused", sent=False),
         DeadlineExceeded("balance", "total_timeout of 5 s passed", sent=None),
         ResponseTooLarge("balance", "larger than 64 MiB", sent=True),
+        LimiterUnavailable("redis at 127.0.0.1:6379: connection refused"),
     ]
 
 

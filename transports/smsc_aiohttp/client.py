@@ -16,7 +16,7 @@ import aiohttp
 from smsc_proto import Credentials, HttpResponse, Op
 from smsc_proto.client_options import ClientOptions, failure_detail
 from smsc_proto.errors import DeadlineExceeded
-from smsc_proto.limits import login_limits
+from smsc_proto.limits import LOCAL, Limiter
 from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure
 from smsc_proto.streaming import StreamDecoder
 
@@ -56,7 +56,7 @@ class AsyncClient:
     ) -> None:
         self._clock: Callable[[], float] = options.pop("clock", time.monotonic)
         self._sleep: Callable[[float], Awaitable[object]] = options.pop("sleep", asyncio.sleep)
-        limits = options.pop("limits", None)
+        limiter: Limiter = options.pop("limiter", LOCAL)
         self._given: aiohttp.ClientSession | None = options.pop("session", None)
         self._options = parsed = ClientOptions.parse("AsyncClient", hosts, options)
         # The proxy each host is reached through (None: direct), decided once.
@@ -65,7 +65,9 @@ class AsyncClient:
         self._timeout = functools.lru_cache(maxsize=8)(_timeout)
         self._chunk_size = parsed.chunk_size
         clock = None if self._clock is time.monotonic else self._clock
-        self._policy = CallPolicy(credentials, parsed.config, limits or login_limits(credentials, clock))
+        self._policy = CallPolicy(credentials, parsed.config, limiter.login(credentials, clock))
+        # The limits this client counts in (the policy's sync ones are not used here).
+        self._limits = limiter.async_login(credentials, clock)
         self._ssl = ssl.create_default_context(cafile=parsed.ca_certs)
         # The connector caps connections; the semaphore also covers requests waiting for one.
         self._slots = asyncio.Semaphore(parsed.config.max_in_flight)
@@ -78,7 +80,7 @@ class AsyncClient:
         """Run ``op`` and return its typed result; raises ``SmscError`` subclasses for API
         errors, ``DecodeError``, ``TransportError`` (``DeadlineExceeded``,
         ``ResponseTooLarge``) or a local ``RateLimitedError``."""
-        call = self._policy.start(op, self._clock())
+        call = await self._start(op)
         attempt = call.first
         while True:
             await self._take_slot(call, attempt)
@@ -102,7 +104,7 @@ class AsyncClient:
                 attempt = retry
                 continue
             finally:
-                self._give_slot()
+                await self._give_slot()
             # Outside the except block: the TransportError chains no aiohttp exception.
             attempt = call.failed(failure, reason, self._clock())
         answer = HttpResponse(head.status, head.headers, body)
@@ -116,7 +118,7 @@ class AsyncClient:
         """``async for item in client.stream(op)``: the items of ``op``'s list answer as its
         body arrives. ``total_timeout`` bounds the wait for the answer, then the wait for
         each next item. Close it (``contextlib.aclosing``) when leaving the loop early."""
-        call = self._policy.start(op, self._clock())
+        call = await self._start(op)
         attempt = call.first
         while True:
             await self._take_slot(call, attempt)
@@ -124,7 +126,7 @@ class AsyncClient:
                 async with asyncio.timeout(call.remaining(self._clock())):
                     response = await self._send(attempt)
             except _IO_ERRORS as exc:
-                self._give_slot()
+                await self._give_slot()
                 failure, reason = _classify(exc, attempt.url, "sending")
                 attempt = call.failed(failure, reason, self._clock())
                 continue
@@ -137,7 +139,7 @@ class AsyncClient:
                     return
             finally:
                 _release(response)
-                self._give_slot()
+                await self._give_slot()
             attempt = retry
 
     async def close(self) -> None:
@@ -154,6 +156,16 @@ class AsyncClient:
     ) -> None:
         await self.close()
 
+    async def _start(self, op: Op[R]) -> Call[R]:
+        """The policy's ``start``, its rate-limit window counted in this client's limits."""
+        now = self._clock()
+        call = self._policy.prepare(op, now)
+        if call.window is not None:
+            key, limit = call.window
+            wait = await self._limits.acquire(key, limit, now)
+            call.admit(wait, functools.partial(self._limits.release, key, now))
+        return call
+
     async def _take_slot(self, call: Call[Any], attempt: Attempt) -> None:
         """Wait ``attempt.delay``, then for a slot of this client and one of the login, all
         within the deadline (``DeadlineExceeded``: nothing was sent)."""
@@ -168,8 +180,8 @@ class AsyncClient:
         else:
             await self._slots.acquire()
         pause = _POLL_FIRST
-        limits = self._policy.limits
-        while not limits.try_slot():
+        limits = self._limits
+        while not await limits.try_slot():
             try:
                 left = call.remaining(self._clock())
             except DeadlineExceeded:
@@ -178,9 +190,9 @@ class AsyncClient:
             await asyncio.sleep(min(pause, left))
             pause = min(pause * 2, _POLL_MOST)
 
-    def _give_slot(self) -> None:
-        self._policy.limits.release_slot()
+    async def _give_slot(self) -> None:
         self._slots.release()
+        await self._limits.release_slot()
 
     async def _send(self, attempt: Attempt) -> aiohttp.ClientResponse:
         if self._session is None:

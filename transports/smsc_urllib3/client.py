@@ -29,7 +29,7 @@ from urllib3.util.ssl_match_hostname import CertificateError
 from smsc_proto import Credentials, HttpResponse, Op
 from smsc_proto.client_options import ClientOptions, Proxy, failure_detail
 from smsc_proto.errors import DeadlineExceeded
-from smsc_proto.limits import login_limits
+from smsc_proto.limits import LOCAL, Limiter
 from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure
 from smsc_proto.streaming import StreamDecoder
 
@@ -167,8 +167,9 @@ class Client:
     ``connect_timeout``, ``read_timeout``, ``total_timeout``, ``max_body_size``,
     ``rate_limits``, ``max_in_flight``), plus ``ca_certs`` (a CA bundle path instead of the
     system store), ``user_agent``, ``chunk_size`` (bytes per read when streaming),
-    ``limits`` (a ``LoginLimits`` shared further than this process), ``clock`` and
-    ``sleep``. Every client of a login in the process shares its limits.
+    ``limiter`` (where the limits of the login are kept: by default this process, every
+    client of the login in it sharing them; ``smsc_redis.RedisLimiter`` shares them with
+    other processes), ``clock`` and ``sleep``.
 
     ``proxy``: a proxy URL (``http://user:password@host:3128``; ``""`` for none); by default
     ``HTTPS_PROXY``/``HTTP_PROXY``/``NO_PROXY`` decide (``trust_env=False`` ignores them).
@@ -184,14 +185,14 @@ class Client:
     ) -> None:
         self._clock: Callable[[], float] = options.pop("clock", time.monotonic)
         self._sleep: Callable[[float], None] = options.pop("sleep", time.sleep)
-        limits = options.pop("limits", None)
+        limiter: Limiter = options.pop("limiter", LOCAL)
         given: urllib3.PoolManager | None = options.pop("pool_manager", None)
         if given is not None and "proxy" in options:
             raise ValueError("pool_manager and proxy: set the proxy in your pool manager (a ProxyManager)")
         self._options = parsed = ClientOptions.parse("Client", hosts, options)
         self._chunk_size = parsed.chunk_size
         clock = None if self._clock is time.monotonic else self._clock
-        self._policy = CallPolicy(credentials, parsed.config, limits or login_limits(credentials, clock))
+        self._policy = CallPolicy(credentials, parsed.config, limiter.login(credentials, clock))
         # One Timeout per pair of limits (every attempt of a call has the same, so far).
         self._timeout = functools.lru_cache(maxsize=8)(_timeout)
         cap = parsed.config.max_in_flight

@@ -1,0 +1,1 @@
+"""Limits of a login shared by every process through Redis (extra ``redis``)."""
