@@ -1,5 +1,6 @@
 """``smsc`` commands and exit codes: 0 done (or the reader of the output went away), 1 an
-API or transport error, 2 bad usage, 130 interrupted (Ctrl-C, without a traceback)."""
+API or transport error, 2 bad usage, 3 a bulk send with recipients not sent, 130
+interrupted (Ctrl-C, without a traceback)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import smsc_proto
+from smsc_cli import bulk
 from smsc_cli.output import print_records, print_result, write_file
 from smsc_cli.params import UsageError, build_op
 
@@ -164,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=float, metavar="SECONDS", help="the most the call may take (default 120)"
     )
     call.add_argument("-o", "--output", metavar="FILE", help="write a file answer (an export, a PDF) here")
+    bulk.add_parser(sub)
     sub.add_parser("ops", help="list the op ids: class -> result type, path and command")
     emulator = sub.add_parser("emulator", help="serve the conformance fixtures on 127.0.0.1 (needs aiohttp)")
     emulator.add_argument("--fixtures", action="append", metavar="DIR")
@@ -200,6 +203,9 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return _call(args, out)
     if args.command == "ops":
         return _ops(out)
+    if args.command == "send-bulk":
+        with _client(args) as client:
+            return bulk.send_bulk_command(args, client, out)
     folders = [arg for folder in getattr(args, "fixtures", None) or () for arg in ("--fixtures", folder)]
     if args.command == "sandbox":
         return int(_conformance_tool("emulator", "sandbox").main(["--sandbox", "--port", str(args.port)]))

@@ -48,7 +48,7 @@ def print_records(records: Iterable[Any], out: TextIO) -> int:
 def write_file(op: smsc_proto.Op[Any], items: Iterator[Any], path: Path, progress: bool) -> int:
     """A file op's answer to ``path``: CSV rows as a ``;`` CSV file (the rows written), a PDF
     as its bytes (the bytes written)."""
-    with _bar(progress, path) as bar:
+    with progress_bar(progress, path) as bar:
         if _is_csv(op):
             return _write_rows(items, path, bar)
         written = 0
@@ -82,7 +82,7 @@ def _is_csv(op: smsc_proto.Op[Any]) -> bool:
 
 
 @contextmanager
-def _bar(wanted: bool, path: Path) -> Iterator[Any]:
+def progress_bar(wanted: bool, path: Path, total: int | None = None, unit: str = "") -> Iterator[Any]:
     """A progress bar (tqdm, the ``cli`` extra) on a terminal; nothing otherwise."""
     if wanted and sys.stderr.isatty():
         try:
@@ -90,7 +90,7 @@ def _bar(wanted: bool, path: Path) -> Iterator[Any]:
         except ImportError:
             pass
         else:
-            with tqdm(desc=path.name, unit="", file=sys.stderr) as bar:
+            with tqdm(desc=path.name, total=total, unit=unit, file=sys.stderr) as bar:
                 yield bar.update
             return
     yield lambda _count: None

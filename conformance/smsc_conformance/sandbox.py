@@ -74,7 +74,7 @@ class _Refused(Exception):
 class SentMessage:
     """A message the sandbox sent, to one phone."""
 
-    id: int
+    id: int | str
     phone: str
     text: str
     parts: int
@@ -131,6 +131,7 @@ class Sandbox:
         self._lock = threading.Lock()
         self._message_ids = itertools.count(1)
         self.messages: list[SentMessage] = []
+        self._sent: dict[tuple[str, str], SentMessage] = {}  # (id, phone) -> the message
         self._recent: dict[tuple[str, str], float] = {}  # (phones, text) -> when sent
         self.jobs = _Store()
         self.contacts = _Store()
@@ -220,9 +221,12 @@ class Sandbox:
             raise _Refused(3, "no money")
         self._recent[key] = now
         self.balance -= cost
-        message_id = op.id if isinstance(op.id, int) else next(self._message_ids)
+        # The client's own id (a number, or up to 40 letters, digits, '.', '-', '_'), if given.
+        message_id = op.id if op.id is not None else next(self._message_ids)
         for phone in phones:
-            self.messages.append(SentMessage(message_id, phone, text, parts, PRICE * parts, now, op.sender))
+            sent = SentMessage(message_id, phone, text, parts, PRICE * parts, now, op.sender)
+            self.messages.append(sent)
+            self._sent.setdefault((str(message_id), phone), sent)
         extra: dict[str, Any] = {}
         if op.cost in (2, 3):
             extra["cost"] = cost
@@ -231,7 +235,7 @@ class Sandbox:
         return smsc_proto.SendResult(cnt=parts * len(phones), id=message_id, **extra)
 
     def _status_of(self, message_id: int | str, phone: str, with_id: bool) -> smsc_proto.StatusResult:
-        sent = next((m for m in self.messages if str(m.id) == str(message_id) and m.phone == phone), None)
+        sent = self._sent.get((str(message_id), phone))
         ident = message_id if with_id else None
         if sent is None:
             return smsc_proto.StatusResult(status=smsc_proto.MessageStatus.NOT_FOUND, id=ident)

@@ -1,0 +1,92 @@
+"""``send_bulk``: a bulk send from a sync client, its requests in threads."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from smsc_bulk.journal import Journal
+from smsc_bulk.session import DEFAULT_SETTLE, BulkSession
+from smsc_proto.bulk import MAX_RECIPIENTS, Batch, BulkMessage, BulkPlanner, BulkReport
+from smsc_proto.errors import SmscProtoError
+from smsc_proto.op import Op
+
+__all__ = ["Caller", "send_bulk"]
+
+R = TypeVar("R")
+
+
+class Caller(Protocol):
+    """A sync client: ``smsc_urllib3.Client``."""
+
+    def call(self, op: Op[R]) -> R: ...
+
+
+def send_bulk(
+    client: Caller,
+    messages: Iterable[BulkMessage],
+    journal: str | Path,
+    *,
+    concurrency: int = 4,
+    max_recipients: int = MAX_RECIPIENTS,
+    settle: float = DEFAULT_SETTLE,
+    durable: bool = True,
+    progress: Callable[[int], Any] | None = None,
+    sleep: Callable[[float], Any] = time.sleep,
+) -> BulkReport:
+    """Send ``messages`` (``BulkMessage``: phone, text, options), the recipients of one
+    text and options grouped into one ``send`` of at most ``max_recipients``,
+    ``concurrency`` requests at a time (the login's cap still applies), every request
+    recorded in ``journal`` (an SQLite file) before it leaves and its outcome after.
+
+    Run it again with the same journal and input after a crash: nothing answered is sent
+    again, and a request whose answer never came is checked with ``status`` (``settle``
+    seconds after it left) before its recipients are either counted sent or sent again;
+    where the check fails they are reported ``unknown``. ``progress(n)`` is told of each
+    ``n`` recipients whose requests were answered. Returns the journal's totals.
+
+    Example (the README's "Running many workers" runs it against the sandbox)::
+
+        with Client(Credentials.from_env()) as client:
+            report = send_bulk(client, read_csv("list.csv"), "list.journal", concurrency=8)
+        print(report.sent, report.failed, report.unknown, report.cost)
+    """
+    if not 1 <= concurrency <= 14:
+        raise ValueError(f"concurrency={concurrency}: must be 1..14 (the API's cap per login)")
+    with Journal(journal, durable=durable) as log:
+        session = BulkSession(log, messages, BulkPlanner(max_recipients), settle=settle)
+        _check(client, session, sleep)
+        with ThreadPoolExecutor(concurrency, thread_name_prefix="smsc-bulk") as pool:
+            running: dict[Future[Any], Batch] = {}
+            while True:
+                for batch in session.take(concurrency - len(running)):
+                    running[pool.submit(_call, client, batch.send)] = batch
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                answered = [(running.pop(future), future.result()) for future in done]
+                session.finished(answered)
+                if progress is not None:
+                    progress(sum(len(batch.phones) for batch, _ in answered))
+        _check(client, session, sleep)
+        return session.report()
+
+
+def _check(client: Caller, session: BulkSession, sleep: Callable[[float], Any]) -> None:
+    wait_for, batches = session.checks()
+    if batches and wait_for:
+        sleep(wait_for)
+    for batch in batches:
+        answer = _call(client, batch.status)
+        session.checked(batch, answer)
+
+
+def _call(client: Caller, make: Callable[[], Op[R]]) -> R | SmscProtoError:
+    # The op is built here too: a request the codec refuses is an outcome, not a crash.
+    try:
+        return client.call(make())
+    except SmscProtoError as exc:
+        return exc
