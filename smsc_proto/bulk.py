@@ -110,19 +110,25 @@ class BulkPlanner:
         self.max_open = max_open
         # (text, options) -> (the checked request of its first message, rows, phones)
         self._open: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[Send, list[int], list[str]]] = {}
+        # The checked requests of recent groups: a text that comes back (texts interleaved
+        # in the input) is not checked whole again. As many as groups may be open.
+        self._checked: dict[tuple[str, tuple[tuple[str, str], ...]], Send] = {}
 
     def add(self, row: int, message: BulkMessage) -> list[Batch]:
         """Take the message at input position ``row``; the batches now ready to send."""
         options = _options(message.options)
         key = (message.text, options)
         group = self._open.get(key)
-        if group is None:
+        prototype = group[0] if group is not None else self._checked.get(key)
+        if prototype is None:
             # The first of its kind is checked whole; the others only for their number.
-            prototype = Batch((row,), (message.phone,), message.text, options).send()
-            group = self._open[key] = (prototype, [], [])
+            prototype = self._checked[key] = Batch((row,), (message.phone,), message.text, options).send()
+            if len(self._checked) > self.max_open:
+                del self._checked[next(iter(self._checked))]
         else:
-            prototype = group[0]
             prototype.check_message([message.phone], message.text)
+        if group is None:
+            group = self._open[key] = (prototype, [], [])
         _, rows, phones = group
         rows.append(row)
         phones.append(message.phone)
@@ -198,8 +204,10 @@ def send_outcome(result: SendResult | SmscProtoError) -> Outcome:
         return Outcome(State.SENT, sms_id=sms_id, cnt=result.cnt, cost=result.cost)
     if isinstance(result, SmscError):  # the service answered with an API error: not sent
         # Errors of the account (credentials, money, a blocked IP) would refuse every other
-        # batch too: not final for these recipients, and the run stops (``Outcome.halts``).
-        state = State.NOT_SENT if result.code in _ACCOUNT_ERRORS else State.FAILED
+        # batch too: not final for these recipients, and the run stops (``Outcome.halts``);
+        # 9 (too many requests at once, or "the same message" to a batch whose id is new)
+        # passes. Neither sent anything: the next run sends them.
+        state = State.NOT_SENT if result.code in _ACCOUNT_ERRORS | {9} else State.FAILED
         return Outcome(state, code=result.code, reason=result.description)
     if isinstance(result, InvalidParameter):
         return Outcome(State.FAILED, reason=str(result))

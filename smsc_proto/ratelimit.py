@@ -15,6 +15,8 @@ import msgspec
 __all__ = ["RateLimit", "RateLimiter"]
 
 _CREDENTIALS = frozenset({"login", "psw", "apikey"})
+# Keys held before expired ones are first looked for.
+_PRUNE_FROM = 1024
 
 
 class RateLimit(msgspec.Struct, frozen=True):
@@ -34,6 +36,7 @@ class RateLimiter:
     def __init__(self) -> None:
         self._seen: dict[str, deque[float]] = {}
         self._longest = 0.0
+        self._prune_at = _PRUNE_FROM
 
     @staticmethod
     def key(op_id: str, limit: RateLimit, fields: Iterable[tuple[str, str]]) -> str:
@@ -67,7 +70,10 @@ class RateLimiter:
             window.remove(stamp)
 
     def _prune(self, now: float) -> None:
-        # Bound memory: past 1024 keys, drop those whose windows have all expired.
-        if len(self._seen) > 1024:
+        # Bound memory: drop the keys whose windows have all expired, once the keys have
+        # doubled since the last look (every key distinct, as in a bulk send, would
+        # otherwise make each request scan them all: quadratic).
+        if len(self._seen) >= self._prune_at:
             for key in [k for k, w in self._seen.items() if not w or w[-1] <= now - self._longest]:
                 del self._seen[key]
+            self._prune_at = max(_PRUNE_FROM, 2 * len(self._seen))

@@ -6,6 +6,9 @@ from collections.abc import Iterator
 import pytest
 from downloads_support import LoopbackServer, Reply
 
+# The real redis-server of the smsc_redis tests, started by the first test that asks for it.
+from redis_support import redis_limiter, redis_prefix, redis_server  # noqa: F401
+
 from smsc_proto import limits
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import io
 import json
 import time
@@ -14,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from smsc_aiohttp import AsyncClient
 from smsc_bulk import BulkMessage, BulkReport, Journal, JournalMismatch, read_csv, send_bulk, send_bulk_async
 from smsc_cli import main
@@ -28,6 +30,7 @@ from smsc_proto import (
     InsufficientFundsError,
     InvalidParameter,
     MessageRejectedError,
+    RateLimitedError,
     SendResult,
     StatusResult,
     TransportError,
@@ -115,6 +118,8 @@ def test_what_an_answer_or_an_error_means_for_a_batch() -> None:
     assert (refused.state, refused.code, refused.halts) == (State.FAILED, 7, False)
     broke = send_outcome(InsufficientFundsError(3, "no money", "send"))
     assert (broke.state, broke.halts) == (State.NOT_SENT, True)  # the account's error: not final
+    busy = send_outcome(RateLimitedError(9, "too many concurrent requests", "send"))
+    assert (busy.state, busy.halts) == (State.NOT_SENT, False)
     assert send_outcome(TransportError("send", "refused", sent=False)).state is State.NOT_SENT
     assert send_outcome(TransportError("send", "read timeout", sent=None)).state is State.UNKNOWN
     assert send_outcome(DecodeError("send", "not JSON", b"<html>")).state is State.UNKNOWN
@@ -421,3 +426,19 @@ def test_planning_is_linear_with_few_groups_open(texts: int) -> None:
     assert batches == (50 if texts == 1 else 50_000)
     # Ten times the messages: about ten times the time (quadratic would be ~100).
     assert large_seconds < 30 * max(small_seconds, 0.01)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from('phone;text,sender"\n\r\x00 79a\ufeff'), max_size=200))
+def test_read_csv_gives_messages_or_a_value_error(
+    tmp_path_factory: pytest.TempPathFactory, content: str
+) -> None:
+    path = tmp_path_factory.mktemp("csv") / "list.csv"
+    path.write_text(content, encoding="utf-8")
+    try:
+        messages = list(read_csv(path))
+    except ValueError:
+        return
+    for message in messages:  # each one planned, or refused by the codec's own check
+        with contextlib.suppress(InvalidParameter):
+            BulkPlanner().add(0, message)

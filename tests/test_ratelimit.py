@@ -1,3 +1,6 @@
+import gc
+import time
+
 import msgspec
 import pytest
 
@@ -89,3 +92,35 @@ def test_memory_stays_bounded() -> None:
     for i in range(3000):
         limiter.acquire(f"k{i}", limit, float(i * 10))
     assert len(limiter._seen) <= 1100
+
+
+def _distinct_acquires(count: int) -> float:
+    """The best of three timings (the garbage collector off: its passes over 50,000
+    windows are not the limiter's growth)."""
+    best = float("inf")
+    gc.disable()
+    try:
+        for _ in range(3):
+            limiter = RateLimiter()
+            started = time.perf_counter()
+            for n in range(count):  # every key distinct (a bulk send's ids), all within a minute
+                assert limiter.acquire(f"send:{n}", RateLimit(1), n * 0.001) == 0.0
+            best = min(best, time.perf_counter() - started)
+    finally:
+        gc.enable()
+    return best
+
+
+def test_distinct_keys_cost_constant_time_each() -> None:
+    small = _distinct_acquires(5_000)
+    large = _distinct_acquires(50_000)
+    # Ten times the keys: about ten times the time (a scan of every key per request: ~100).
+    assert large < 30 * max(small, 0.005)
+
+
+def test_expired_keys_are_forgotten() -> None:
+    limiter = RateLimiter()
+    for n in range(100_000):  # one distinct request a second for a day and more
+        limiter.acquire(f"send:{n}", RateLimit(1), float(n))
+    # Only the last minute's keys are live; expired ones are dropped once the keys double.
+    assert len(limiter._seen) <= 2 * 1024

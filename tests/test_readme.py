@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import smsc_aiohttp
+import smsc_redis
 import smsc_urllib3
 from smsc_conformance.emulator import Emulator
 from smsc_conformance.sandbox import Sandbox
@@ -41,11 +42,26 @@ def _pointed_at(cls: type[Any], url: str) -> type[Any]:
     return Pointed
 
 
+def _redis_at(url: str) -> type[Any]:
+    class Pointed(smsc_redis.RedisLimiter):
+        def __init__(self, given: str, **options: Any) -> None:
+            super().__init__(url if given == "redis://localhost:6379/0" else given, **options)
+
+    return Pointed
+
+
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 def test_the_readme_example_runs(
-    index: int, smsc_sandbox: Emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    index: int,
+    smsc_sandbox: Emulator,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
 ) -> None:
     block = BLOCKS[index]
+    if "RedisLimiter(" in block:  # the tests' own redis-server stands for localhost's
+        server = request.getfixturevalue("redis_server")
+        monkeypatch.setattr(smsc_redis, "RedisLimiter", _redis_at(server.url))
     monkeypatch.setattr(smsc_urllib3, "Client", _pointed_at(smsc_urllib3.Client, smsc_sandbox.base_url))
     monkeypatch.setattr(
         smsc_aiohttp, "AsyncClient", _pointed_at(smsc_aiohttp.AsyncClient, smsc_sandbox.base_url)

@@ -38,6 +38,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qsl
@@ -471,10 +472,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--sandbox", action="store_true", help="answer any valid request, statefully (sandbox.py)"
     )
+    parser.add_argument("--balance", type=Decimal, default=Decimal("1000.00"), help="the sandbox's balance")
     args = parser.parse_args(argv)
     if args.sandbox:
         return _serve_until_stopped(
-            Emulator(port=args.port, sandbox=Sandbox()),
+            Emulator(port=args.port, sandbox=Sandbox(balance=args.balance)),
             "SMSC sandbox on {url}: any login or API key, any op (Ctrl-C stops it)",
         )
     emulator = Emulator(port=args.port)

@@ -15,7 +15,6 @@ import aiohttp
 
 from smsc_proto import Credentials, HttpResponse, Op
 from smsc_proto.client_options import ClientOptions, failure_detail
-from smsc_proto.errors import DeadlineExceeded
 from smsc_proto.limits import LOCAL, Limiter
 from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure
 from smsc_proto.streaming import StreamDecoder
@@ -181,14 +180,16 @@ class AsyncClient:
             await self._slots.acquire()
         pause = _POLL_FIRST
         limits = self._limits
-        while not await limits.try_slot():
-            try:
-                left = call.remaining(self._clock())
-            except DeadlineExceeded:
-                self._slots.release()
-                raise
-            await asyncio.sleep(min(pause, left))
-            pause = min(pause * 2, _POLL_MOST)
+        try:
+            while not await limits.try_slot():
+                await asyncio.sleep(min(pause, call.remaining(self._clock())))
+                pause = min(pause * 2, _POLL_MOST)
+        except BaseException:
+            # No slot of the login (DeadlineExceeded), its limits could not be asked
+            # (LimiterUnavailable: a shared store is down), or the call was cancelled while
+            # waiting: this client's slot goes back.
+            self._slots.release()
+            raise
 
     async def _give_slot(self) -> None:
         self._slots.release()

@@ -64,7 +64,7 @@ class Journal:
         self._db.executescript(_SCHEMA)
         version = self._meta("version")
         if version is None:
-            with self._transaction():
+            with self.transaction():
                 self._db.execute("INSERT INTO meta VALUES ('version', ?)", (_VERSION,))
                 # Message ids of this journal: distinct from any other run's, so a status
                 # check finds this run's message and no other.
@@ -92,7 +92,7 @@ class Journal:
     def record(self, batches: Iterable[Batch]) -> list[Batch]:
         """Write ``batches`` as ``sending`` with their rows, in one durable transaction; the
         batches numbered, with their message ids."""
-        with self._transaction():
+        with self.transaction():
             return self._record(batches)
 
     def _record(self, batches: Iterable[Batch]) -> list[Batch]:
@@ -116,7 +116,7 @@ class Journal:
 
     def refused(self, row: int, phone: str, reason: str) -> None:
         """Record a message refused before any request (an invalid number): failed."""
-        with self._transaction():
+        with self.transaction():
             number = self._next_number()
             self._db.execute(
                 "INSERT INTO batches (number, state, first_phone, started, reason) VALUES (?, ?, ?, ?, ?)",
@@ -127,7 +127,7 @@ class Journal:
     def finish(self, outcomes: Iterable[tuple[int, Outcome]]) -> None:
         """Record the outcome of each batch (by number), in one transaction."""
         now = time.time()
-        with self._transaction():
+        with self.transaction():
             self._db.executemany(
                 "UPDATE batches SET state = ?, finished = ?, sms_id = ?, cnt = ?, cost = ?, code = ?,"
                 " reason = ? WHERE number = ?",
@@ -150,7 +150,7 @@ class Journal:
         """Drop the rows of the batches that provably never left: the input's next reading
         plans those messages again. The batches stay (``replanned``), so that no number, and
         no message id, is ever given twice. The number of recipients dropped."""
-        with self._transaction():
+        with self.transaction():
             dropped = self._db.execute(
                 "DELETE FROM rows WHERE batch IN (SELECT number FROM batches WHERE state = ?)",
                 (State.NOT_SENT.value,),
@@ -163,7 +163,7 @@ class Journal:
     def split(self, number: int, batches: Iterable[Batch]) -> list[Batch]:
         """Replace batch ``number`` (refused whole, never sent) by ``batches`` of its rows,
         recorded as ``sending`` in the same transaction."""
-        with self._transaction():
+        with self.transaction():
             self._db.execute("DELETE FROM rows WHERE batch = ?", (number,))
             self._db.execute("UPDATE batches SET state = 'replanned' WHERE number = ?", (number,))
             return self._record(batches)
@@ -252,23 +252,30 @@ class Journal:
         (top,) = self._db.execute("SELECT coalesce(max(number), 0) FROM batches").fetchone()
         return int(top) + 1
 
-    def _transaction(self) -> _Transaction:
+    def transaction(self) -> _Transaction:
+        """One transaction for every write of the block (one wait for the disk): the writes
+        of a method called inside it join it."""
         return _Transaction(self._db)
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises."""
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK when the block raises; inside another, part
+    of it."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
+        self._outer = False
 
     def __enter__(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
+        self._outer = not self._db.in_transaction
+        if self._outer:
+            self._db.execute("BEGIN IMMEDIATE")
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        if self._outer:
+            self._db.execute("COMMIT" if exc_type is None else "ROLLBACK")
 
 
 def _numbered(batch: Batch, number: int, run: str) -> Batch:

@@ -61,14 +61,14 @@ def send_bulk(
         _check(client, session, sleep)
         with ThreadPoolExecutor(concurrency, thread_name_prefix="smsc-bulk") as pool:
             running: dict[Future[Any], Batch] = {}
+            answered: list[tuple[Batch, Any]] = []
             while True:
-                for batch in session.take(concurrency - len(running)):
+                for batch in session.advance(answered, concurrency - len(running)):
                     running[pool.submit(_call, client, batch.send)] = batch
                 if not running:
                     break
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 answered = [(running.pop(future), future.result()) for future in done]
-                session.finished(answered)
                 if progress is not None:
                     progress(sum(len(batch.phones) for batch, _ in answered))
         _check(client, session, sleep)

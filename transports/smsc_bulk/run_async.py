@@ -45,15 +45,15 @@ async def send_bulk_async(
         session = BulkSession(log, messages, BulkPlanner(max_recipients), settle=settle)
         await _check(client, session, sleep)
         running: dict[asyncio.Task[Any], Batch] = {}
+        answered: list[tuple[Batch, Any]] = []
         try:
             while True:
-                for batch in session.take(concurrency - len(running)):
+                for batch in session.advance(answered, concurrency - len(running)):
                     running[asyncio.create_task(_call(client, batch.send))] = batch
                 if not running:
                     break
                 done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 answered = [(running.pop(task), task.result()) for task in done]
-                session.finished(answered)
                 if progress is not None:
                     progress(sum(len(batch.phones) for batch, _ in answered))
         finally:

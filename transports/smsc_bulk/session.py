@@ -7,9 +7,10 @@ A run:
    ``checked`` records what that says: sent, never arrived, or still unknown.
 2. The batches that provably never left are dropped from the journal, so that their
    messages are planned again.
-3. ``take(n)`` reads the input on, skipping every message the journal already holds (each
-   checked against its recorded phone), and returns up to ``n`` batches, recorded as
-   ``sending`` before they are returned; ``finished`` records their outcomes.
+3. ``advance(answers, n)`` records the outcomes of the batches answered, reads the input
+   on, skipping every message the journal already holds (each checked against its recorded
+   phone), and returns up to ``n`` batches, recorded as ``sending`` before they are
+   returned: one transaction a turn of the sending loop.
 4. ``checks()`` again for this run's unknown outcomes, then ``report()``.
 """
 
@@ -33,6 +34,8 @@ __all__ = ["DEFAULT_SETTLE", "BulkSession"]
 # request the dead process wrote may still be on its way or being processed.
 DEFAULT_SETTLE = 30.0
 _log = logging.getLogger("smsc.bulk")
+# What a batch's `send` gave: its answer, or the error the call raised.
+Answer = SendResult | SmscProtoError
 
 
 class BulkSession:
@@ -80,9 +83,36 @@ class BulkSession:
 
     # -- sending -----------------------------------------------------------------------------
 
-    def take(self, count: int) -> list[Batch]:
-        """Up to ``count`` batches to send now, recorded as ``sending``; [] at the end of the
-        input (or once the run has halted)."""
+    def advance(self, answers: Iterable[tuple[Batch, Answer]], count: int) -> list[Batch]:
+        """Record the ``answers`` (or errors) of sent batches, then plan up to ``count``
+        batches to send now, recorded as ``sending``: all in one transaction. [] at the end
+        of the input, or once the run has halted (an error of the account: no money, bad
+        credentials, a blocked IP).
+
+        A request of several recipients refused for one number (errors 7, 8: nothing was
+        sent) goes again as a request per recipient, so that only that number fails."""
+        with self.journal.transaction():
+            self._finish(answers)
+            return self._take(count)
+
+    def _finish(self, answers: Iterable[tuple[Batch, Answer]]) -> None:
+        outcomes = []
+        for batch, answer in answers:
+            outcome = send_outcome(answer)
+            if outcome.splits and len(batch.phones) > 1:
+                alone = [
+                    Batch((row,), (phone,), batch.text, batch.options)
+                    for row, phone in zip(batch.rows, batch.phones, strict=True)
+                ]
+                self._split.extend(self.journal.split(batch.number, alone))
+                continue
+            outcomes.append((batch.number, outcome))
+            if outcome.halts and self.halted is None:
+                self.halted = f"error {outcome.code}: {outcome.reason}"
+                _log.warning("bulk run halted: %s", self.halted)
+        self.journal.finish(outcomes)
+
+    def _take(self, count: int) -> list[Batch]:
         if self.halted is not None:
             return []
         if self._split:  # recorded when they were split
@@ -103,27 +133,6 @@ class BulkSession:
                 self.journal.refused(row, message.phone, f"{exc.field}: {exc.reason}")
         batches = [self._ready.popleft() for _ in range(min(count, len(self._ready)))]
         return self.journal.record(batches) if batches else []
-
-    def finished(self, answers: Iterable[tuple[Batch, SendResult | SmscProtoError]]) -> None:
-        """Record the answers (or errors) of sent batches; an error of the account (no
-        money, bad credentials, a blocked IP) halts the run. A request of several
-        recipients refused for one number (errors 7, 8: nothing was sent) goes again as a
-        request per recipient, so that only that number fails."""
-        outcomes = []
-        for batch, answer in answers:
-            outcome = send_outcome(answer)
-            if outcome.splits and len(batch.phones) > 1:
-                alone = [
-                    Batch((row,), (phone,), batch.text, batch.options)
-                    for row, phone in zip(batch.rows, batch.phones, strict=True)
-                ]
-                self._split.extend(self.journal.split(batch.number, alone))
-                continue
-            outcomes.append((batch.number, outcome))
-            if outcome.halts and self.halted is None:
-                self.halted = f"error {outcome.code}: {outcome.reason}"
-                _log.warning("bulk run halted: %s", self.halted)
-        self.journal.finish(outcomes)
 
     def report(self) -> BulkReport:
         return self.journal.report(self.halted)

@@ -28,7 +28,6 @@ from urllib3.util.ssl_match_hostname import CertificateError
 
 from smsc_proto import Credentials, HttpResponse, Op
 from smsc_proto.client_options import ClientOptions, Proxy, failure_detail
-from smsc_proto.errors import DeadlineExceeded
 from smsc_proto.limits import LOCAL, Limiter
 from smsc_proto.policy import DEFAULT_HOSTS, Attempt, Call, CallPolicy, Failure
 from smsc_proto.streaming import StreamDecoder
@@ -302,14 +301,15 @@ class Client:
             raise call.expired() from None
         pause = _POLL_FIRST
         limits = self._policy.limits
-        while not limits.try_slot():
-            try:
-                left = call.remaining(self._clock())
-            except DeadlineExceeded:
-                self._slots.put(None)
-                raise
-            self._sleep(min(pause, left))
-            pause = min(pause * 2, _POLL_MOST)
+        try:
+            while not limits.try_slot():
+                self._sleep(min(pause, call.remaining(self._clock())))
+                pause = min(pause * 2, _POLL_MOST)
+        except BaseException:
+            # No slot of the login (DeadlineExceeded), or its limits could not be asked
+            # (LimiterUnavailable: a shared store is down): this client's slot goes back.
+            self._slots.put(None)
+            raise
 
     def _give_slot(self) -> None:
         self._policy.limits.release_slot()
