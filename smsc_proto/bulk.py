@@ -18,7 +18,9 @@ sent, refused, not sent, or are of unknown fate.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+import zlib
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -58,7 +60,9 @@ _ACCOUNT_ERRORS = frozenset({2, 3, 4})
 # 7 an invalid number, 8 a number that cannot be reached: the request is refused whole.
 _NUMBER_ERRORS = frozenset({7, 8})
 # The parameters a bulk run sets itself: a message's options may not.
-_OWN = frozenset({"phones", "mes", "id", "list", "cost", "fmt", "file", "login", "psw", "apikey"})
+_OWN = frozenset({"phones", "mes", "id", "list", "cost", "fmt", "file", "extra"})
+# A message's options: the other parameters of `send`, by their API names.
+OPTIONS = frozenset(f.encode_name for f in msgspec.structs.fields(Send)) - _OWN
 
 
 class BulkMessage(msgspec.Struct, frozen=True):
@@ -69,6 +73,12 @@ class BulkMessage(msgspec.Struct, frozen=True):
     phone: str
     text: str
     options: Mapping[str, Any] = msgspec.field(default_factory=dict)
+
+    def digest(self) -> int:
+        """A checksum of the text and options (not the phone): a journal keeps it with the
+        row, to tell when a resumed input is not the one it recorded."""
+        options = sorted((str(name), str(value)) for name, value in self.options.items())
+        return zlib.crc32(repr((self.text, options)).encode("utf-8", "surrogatepass"))
 
 
 class Batch(msgspec.Struct, frozen=True):
@@ -82,6 +92,7 @@ class Batch(msgspec.Struct, frozen=True):
     options: tuple[tuple[str, str], ...]
     number: int = 0
     message_id: str = ""
+    digests: tuple[int, ...] = ()  # BulkMessage.digest() of each row
 
     def send(self) -> Send:
         """The request: ``cost=2`` so that the answer says what it cost."""
@@ -90,10 +101,12 @@ class Batch(msgspec.Struct, frozen=True):
         params["cost"] = 2
         return Send.from_params(params)  # type: ignore[return-value]
 
-    def status(self) -> Status:
-        """The question that tells whether the request reached the service: the status of
-        its message to its first recipient."""
-        return Status(phone=self.phones[0], id=self.message_id)
+    def statuses(self) -> list[Status]:
+        """The questions that tell whether the request reached the service: the status of
+        its message to its first and to its last recipient (both found: it did; neither:
+        it did not; see ``check_outcome``)."""
+        ends = dict.fromkeys((self.phones[0], self.phones[-1]))
+        return [Status(phone=phone, id=self.message_id) for phone in ends]
 
 
 class BulkPlanner:
@@ -108,11 +121,12 @@ class BulkPlanner:
             raise ValueError(f"max_open={max_open}: must be at least 1")
         self.max_recipients = max_recipients
         self.max_open = max_open
-        # (text, options) -> (the checked request of its first message, rows, phones)
-        self._open: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[Send, list[int], list[str]]] = {}
+        # (text, options) -> (the checked request of its first message, rows, phones,
+        # digests), oldest first
+        self._open: OrderedDict[_Key, tuple[Send, list[int], list[str], list[int]]] = OrderedDict()
         # The checked requests of recent groups: a text that comes back (texts interleaved
         # in the input) is not checked whole again. As many as groups may be open.
-        self._checked: dict[tuple[str, tuple[tuple[str, str], ...]], Send] = {}
+        self._checked: OrderedDict[_Key, Send] = OrderedDict()
 
     def add(self, row: int, message: BulkMessage) -> list[Batch]:
         """Take the message at input position ``row``; the batches now ready to send."""
@@ -124,14 +138,15 @@ class BulkPlanner:
             # The first of its kind is checked whole; the others only for their number.
             prototype = self._checked[key] = Batch((row,), (message.phone,), message.text, options).send()
             if len(self._checked) > self.max_open:
-                del self._checked[next(iter(self._checked))]
+                self._checked.popitem(last=False)
         else:
             prototype.check_message([message.phone], message.text)
         if group is None:
-            group = self._open[key] = (prototype, [], [])
-        _, rows, phones = group
+            group = self._open[key] = (prototype, [], [], [])
+        _, rows, phones, digests = group
         rows.append(row)
         phones.append(message.phone)
+        digests.append(message.digest())
         ready = []
         if len(phones) >= self.max_recipients:
             ready.append(self._close(key))
@@ -144,9 +159,12 @@ class BulkPlanner:
         while self._open:
             yield self._close(next(iter(self._open)))
 
-    def _close(self, key: tuple[str, tuple[tuple[str, str], ...]]) -> Batch:
-        _, rows, phones = self._open.pop(key)
-        return Batch(tuple(rows), tuple(phones), key[0], key[1])
+    def _close(self, key: _Key) -> Batch:
+        _, rows, phones, digests = self._open.pop(key)
+        return Batch(tuple(rows), tuple(phones), key[0], key[1], digests=tuple(digests))
+
+
+_Key = tuple[str, tuple[tuple[str, str], ...]]
 
 
 def _options(options: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -156,6 +174,10 @@ def _options(options: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     for name, value in options.items():
         if name in _OWN:
             raise InvalidParameter("send", name, "<option>", "is set by the bulk run, not by a message")
+        if name not in OPTIONS:
+            # A spreadsheet's `name` column sent to the API as a parameter, and splitting
+            # the requests one per recipient: refused, as the CLI refuses a misspelt one.
+            raise InvalidParameter("send", name, "<option>", "is not a parameter of send")
         if value is None or value == "":
             continue
         text = str(int(value)) if isinstance(value, bool) else str(value)
@@ -187,8 +209,10 @@ class Outcome(msgspec.Struct, frozen=True):
 
     @property
     def halts(self) -> bool:
-        """The service refused the account, not the batch: no other batch can go."""
-        return self.code in _ACCOUNT_ERRORS
+        """No other batch can go either: the service refused the account (not the batch),
+        or the request could not leave (the service, or the login's shared limits, cannot
+        be reached, after the client's own retries)."""
+        return self.code in _ACCOUNT_ERRORS or (self.state is State.NOT_SENT and self.code is None)
 
     @property
     def splits(self) -> bool:
@@ -204,10 +228,12 @@ def send_outcome(result: SendResult | SmscProtoError) -> Outcome:
         return Outcome(State.SENT, sms_id=sms_id, cnt=result.cnt, cost=result.cost)
     if isinstance(result, SmscError):  # the service answered with an API error: not sent
         # Errors of the account (credentials, money, a blocked IP) would refuse every other
-        # batch too: not final for these recipients, and the run stops (``Outcome.halts``);
-        # 9 (too many requests at once, or "the same message" to a batch whose id is new)
-        # passes. Neither sent anything: the next run sends them.
-        state = State.NOT_SENT if result.code in _ACCOUNT_ERRORS | {9} else State.FAILED
+        # batch too: not final for these recipients, and the run stops (``Outcome.halts``).
+        # 9 is "too many requests at once" (nothing sent) or "the same message within a
+        # minute" (sent before): unknown, and `status` tells which.
+        if result.code == 9:
+            return Outcome(State.UNKNOWN, code=9, reason=result.description)
+        state = State.NOT_SENT if result.code in _ACCOUNT_ERRORS else State.FAILED
         return Outcome(state, code=result.code, reason=result.description)
     if isinstance(result, InvalidParameter):
         return Outcome(State.FAILED, reason=str(result))
@@ -219,15 +245,21 @@ def send_outcome(result: SendResult | SmscProtoError) -> Outcome:
     return Outcome(State.UNKNOWN, reason=str(result))
 
 
-def check_outcome(result: StatusResult | SmscProtoError) -> Outcome | None:
-    """What ``Batch.status`` tells of a batch whose outcome was unknown: SENT (the service
-    has the message), NOT_SENT (it has none: the request never arrived), or None when the
-    question failed (still unknown)."""
-    if not isinstance(result, StatusResult):
-        return None
-    if result.status == MessageStatus.NOT_FOUND:
+def check_outcome(results: Sequence[StatusResult | SmscProtoError]) -> Outcome | None:
+    """What ``Batch.statuses`` tell of a batch whose outcome was unknown: SENT (the service
+    has its message, to the first and the last recipient), NOT_SENT (to neither: the
+    request never arrived), or None (still unknown: a question failed, or the answers
+    disagree)."""
+    found = set()
+    for result in results:
+        if not isinstance(result, StatusResult):
+            return None
+        found.add(result.status != MessageStatus.NOT_FOUND)
+    if found == {True}:
+        return Outcome(State.SENT, reason="found by status after an unknown outcome")
+    if found == {False}:
         return Outcome(State.NOT_SENT, reason="the service has no such message")
-    return Outcome(State.SENT, reason="found by status after an unknown outcome")
+    return None
 
 
 class BulkFailure(msgspec.Struct, frozen=True):

@@ -17,7 +17,16 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 from smsc_aiohttp import AsyncClient
-from smsc_bulk import BulkMessage, BulkReport, Journal, JournalMismatch, read_csv, send_bulk, send_bulk_async
+from smsc_bulk import (
+    BulkMessage,
+    BulkReport,
+    Journal,
+    JournalInUse,
+    JournalMismatch,
+    read_csv,
+    send_bulk,
+    send_bulk_async,
+)
 from smsc_cli import main
 from smsc_conformance.emulator import Emulator
 from smsc_conformance.sandbox import PRICE, Sandbox
@@ -118,19 +127,30 @@ def test_what_an_answer_or_an_error_means_for_a_batch() -> None:
     assert (refused.state, refused.code, refused.halts) == (State.FAILED, 7, False)
     broke = send_outcome(InsufficientFundsError(3, "no money", "send"))
     assert (broke.state, broke.halts) == (State.NOT_SENT, True)  # the account's error: not final
+    # 9: too many at once (not sent) or the same message again (sent before): status tells.
     busy = send_outcome(RateLimitedError(9, "too many concurrent requests", "send"))
-    assert (busy.state, busy.halts) == (State.NOT_SENT, False)
-    assert send_outcome(TransportError("send", "refused", sent=False)).state is State.NOT_SENT
+    assert (busy.state, busy.halts) == (State.UNKNOWN, False)
+    unreachable = send_outcome(TransportError("send", "refused", sent=False))
+    assert (unreachable.state, unreachable.halts) == (State.NOT_SENT, True)  # nothing else would leave
     assert send_outcome(TransportError("send", "read timeout", sent=None)).state is State.UNKNOWN
     assert send_outcome(DecodeError("send", "not JSON", b"<html>")).state is State.UNKNOWN
 
 
 def test_what_a_status_check_says_of_an_unknown_batch() -> None:
-    found = check_outcome(StatusResult(status=MessageStatus.DELIVERED))
-    missing = check_outcome(StatusResult(status=MessageStatus.NOT_FOUND))
+    delivered = StatusResult(status=MessageStatus.DELIVERED)
+    missing = StatusResult(status=MessageStatus.NOT_FOUND)
+    found, absent = check_outcome([delivered, delivered]), check_outcome([missing, missing])
     assert found is not None and found.state is State.SENT
-    assert missing is not None and missing.state is State.NOT_SENT
-    assert check_outcome(TransportError("status", "refused", sent=False)) is None  # still unknown
+    assert absent is not None and absent.state is State.NOT_SENT
+    assert check_outcome([delivered, missing]) is None  # they disagree: still unknown
+    assert check_outcome([missing, TransportError("status", "refused", sent=False)]) is None
+
+
+def test_a_batch_is_checked_at_its_first_and_last_recipient() -> None:
+    batch = Batch((0, 1, 2), ("79990000001", "79990000002", "79990000003"), "Hi", (), 7, "r-7")
+    assert [(s.phone, s.id) for s in batch.statuses()] == [("79990000001", "r-7"), ("79990000003", "r-7")]
+    alone = Batch((0,), ("79990000001",), "Hi", (), 8, "r-8")
+    assert [s.phone for s in alone.statuses()] == ["79990000001"]
 
 
 # -- whole runs ----------------------------------------------------------------------------
@@ -292,7 +312,8 @@ def test_the_journal_reads_recorded_rows_in_chunks(tmp_path: Path) -> None:
             log.record(planner.add(row, message))
         log.record(planner.flush())
         rows = list(log.recorded_rows())
-    assert [row for row, _ in rows] == list(range(9000))
+    assert [row for row, _, _ in rows] == list(range(9000))
+    assert rows[5] == (5, "79000000005", BulkMessage("79000000005", "Code 0").digest())
 
 
 def test_arguments_are_checked(tmp_path: Path) -> None:
@@ -442,3 +463,72 @@ def test_read_csv_gives_messages_or_a_value_error(
     for message in messages:  # each one planned, or refused by the codec's own check
         with contextlib.suppress(InvalidParameter):
             BulkPlanner().add(0, message)
+
+
+def test_one_run_at_a_time_holds_a_journal(tmp_path: Path) -> None:
+    with Journal(tmp_path / "j"), pytest.raises(JournalInUse, match="another run"):
+        Journal(tmp_path / "j")
+    with Journal(tmp_path / "j"):  # free again once closed
+        pass
+
+
+def test_a_changed_text_is_refused_too(sandbox: tuple[Sandbox, str], tmp_path: Path) -> None:
+    _, url = sandbox
+    with Client(CREDS, hosts=[url]) as client:
+        send_bulk(client, _messages(10), tmp_path / "j")
+        changed = [BulkMessage(m.phone, m.text + "!", m.options) for m in _messages(10)]
+        with pytest.raises(JournalMismatch, match="row 0"):
+            send_bulk(client, changed, tmp_path / "j")
+        with_option = [BulkMessage(m.phone, m.text, {"sender": "Shop"}) for m in _messages(10)]
+        with pytest.raises(JournalMismatch, match="row 0"):
+            send_bulk(client, with_option, tmp_path / "j")
+
+
+def test_a_dead_runs_requests_wait_settle_from_the_resume(
+    sandbox: tuple[Sandbox, str], tmp_path: Path
+) -> None:
+    # Recorded long ago (`started` is old), the request may have left just before the death:
+    # the wait is counted from the resume, not from the record.
+    _, url = sandbox
+    messages = _messages(10, texts=1)
+    _die_after_recording(tmp_path / "j", messages, url, send=set())
+    time.sleep(0.3)
+    waits: list[float] = []
+    with Client(CREDS, hosts=[url]) as client:
+        send_bulk(client, messages, tmp_path / "j", settle=0.5, sleep=waits.append)
+    assert len(waits) == 1 and 0.4 < waits[0] <= 0.5
+
+
+def test_a_stop_on_an_error_keeps_the_answers_in_hand(sandbox: tuple[Sandbox, str], tmp_path: Path) -> None:
+    box, url = sandbox
+    told: list[int] = []
+
+    def progress(count: int) -> None:  # the caller's callback fails on the third answer
+        told.append(count)
+        if len(told) == 3:
+            raise RuntimeError("progress bar broke")
+
+    messages = _messages(200, texts=1)
+    with Client(CREDS, hosts=[url]) as client:
+        with pytest.raises(RuntimeError, match="progress bar broke"):
+            send_bulk(client, messages, tmp_path / "j", max_recipients=10, progress=progress)
+        with Journal(tmp_path / "j") as log:
+            assert log.to_check() == []  # every request that left has its answer recorded
+            stopped = log.report()
+        assert stopped.sent == len(box.messages) > 0
+        report = send_bulk(client, messages, tmp_path / "j", max_recipients=10)
+    assert report.sent == 200 and _received(box) == {m.phone: 1 for m in messages}
+
+
+def test_a_halt_drops_the_split_requests_not_yet_sent(tmp_path: Path) -> None:
+    box = Sandbox(balance=PRICE * 2)  # one recipient more, and the money is gone
+    messages = [*_messages(4, texts=1), BulkMessage("+7999", "Code 0")]  # error 7 splits them
+    with Emulator(sandbox=box) as emulator, Client(CREDS, hosts=[emulator.base_url]) as client:
+        first = send_bulk(client, messages, tmp_path / "j", concurrency=1)
+        assert first.halted is not None and (first.sent, first.unknown) == (2, 0)
+        with Journal(tmp_path / "j") as log:
+            assert log.to_check() == []  # the split ones never left: none is left `sending`
+        box.balance += PRICE * 10
+        second = send_bulk(client, messages, tmp_path / "j", concurrency=1)
+    assert (second.sent, second.failed, second.unknown) == (4, 1, 0)
+    assert _received(box) == {m.phone: 1 for m in messages[:4]}

@@ -23,6 +23,7 @@ from smsc_proto import (
     Credentials,
     DecodeError,
     HttpResponse,
+    JobsGetAll,
     MessageRejectedError,
     MessageStatus,
     NotFoundError,
@@ -391,3 +392,19 @@ async def test_repr_shows_hosts_not_secrets() -> None:
         assert repr(c) == (
             "AsyncClient(hosts=('https://smsc.ru',), credentials=Credentials(login='acme', psw=<hidden>))"
         )
+
+
+async def test_a_stream_cancelled_while_sending_gives_its_slots_back() -> None:
+    # One slot in all: a stream cancelled before its answer came must leave it free.
+    with Server(Reply(b"[]", stall=5.0), default=Reply(b'{"balance": "1.00"}')) as server:
+        async with client(server.url, max_in_flight=1, rate_limits=False) as c:
+            records = c.stream(JobsGetAll())
+            waiting = asyncio.ensure_future(records.__anext__())
+            while not server.requests:
+                await asyncio.sleep(0.01)
+            waiting.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            await records.aclose()
+            async with asyncio.timeout(2):
+                assert (await c.call(Balance())).balance == Decimal("1.00")

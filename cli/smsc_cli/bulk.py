@@ -47,7 +47,7 @@ def add_parser(sub: Any) -> None:
 
 def send_bulk_command(args: argparse.Namespace, client: Any, out: TextIO) -> int:
     """Run it; the report as JSON on ``out``, a summary on stderr."""
-    from smsc_bulk import JournalMismatch, read_csv, send_bulk
+    from smsc_bulk import read_csv, send_bulk
 
     path = Path(args.file)
     journal = Path(args.journal) if args.journal else path.with_name(path.name + ".journal")
@@ -64,7 +64,7 @@ def send_bulk_command(args: argparse.Namespace, client: Any, out: TextIO) -> int
                 settle=args.settle,
                 progress=bar,
             )
-    except (OSError, ValueError, JournalMismatch) as exc:  # a missing file, a bad column, --concurrency 99
+    except (OSError, ValueError) as exc:  # a missing file, a bad column, a journal in use or not this file's
         raise UsageError(str(exc)) from None
     print_result(report, out)
     failed = ", ".join(f"{f.recipients} ({f.reason})" for f in report.failures[:5])

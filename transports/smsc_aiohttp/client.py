@@ -129,6 +129,9 @@ class AsyncClient:
                 failure, reason = _classify(exc, attempt.url, "sending")
                 attempt = call.failed(failure, reason, self._clock())
                 continue
+            except BaseException:  # cancelled, the deadline, a bug: the slots go back all the same
+                await self._give_slot()
+                raise
             try:
                 retry = call.answered(response.status, self._clock())
                 if retry is None:
@@ -192,8 +195,12 @@ class AsyncClient:
             raise
 
     async def _give_slot(self) -> None:
-        self._slots.release()
-        await self._limits.release_slot()
+        # The login's slot first (a waiter of this client then finds it free); this
+        # client's even if that is cancelled.
+        try:
+            await self._limits.release_slot()
+        finally:
+            self._slots.release()
 
     async def _send(self, attempt: Attempt) -> aiohttp.ClientResponse:
         if self._session is None:

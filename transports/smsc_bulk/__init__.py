@@ -10,7 +10,7 @@ from a CSV file (``read_csv``).
 """
 
 from smsc_bulk.csv_input import read_csv
-from smsc_bulk.journal import Journal, JournalMismatch
+from smsc_bulk.journal import Journal, JournalInUse, JournalMismatch
 from smsc_bulk.run import send_bulk
 from smsc_bulk.run_async import send_bulk_async
 from smsc_proto.bulk import BulkFailure, BulkMessage, BulkReport
@@ -20,6 +20,7 @@ __all__ = [
     "BulkMessage",
     "BulkReport",
     "Journal",
+    "JournalInUse",
     "JournalMismatch",
     "read_csv",
     "send_bulk",

@@ -6,7 +6,7 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from smsc_proto.bulk import BulkMessage
+from smsc_proto.bulk import OPTIONS, BulkMessage
 
 __all__ = ["read_csv"]
 
@@ -40,6 +40,13 @@ def read_csv(
         if text is None and text_column is None:
             raise ValueError(f"{path}: no 'text' column in the header, and no text given for every message")
         options = [c for c in names if c not in (phone, text_column)]
+        unknown = [c for c in options if c not in OPTIONS]
+        if unknown:
+            # Sent as parameters, they would also split the requests one per recipient.
+            raise ValueError(
+                f"{path}: column {unknown[0]!r} is not a parameter of send (the columns: phone, text,"
+                " and send's own parameters, such as sender, translit, time)"
+            )
         rows = csv.reader(file, delimiter=delimiter)
         while True:
             try:

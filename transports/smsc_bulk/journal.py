@@ -3,9 +3,10 @@ its outcome after, so that a run killed at any point resumes without sending any
 
 Tables: ``batches`` (one ``send`` request: its number, the message id it gives the
 service, its state, the answer's id, parts, cost, or the error) and ``rows`` (each input
-message by its position: the batch that carries it and its phone). A batch is written, with
-its rows, in the same transaction as it is marked ``sending``, and that transaction is
-durable (``synchronous=FULL``) before the request leaves.
+message by its position: the batch that carries it, its phone and a checksum of its text
+and options). A batch is written, with its rows, in the same transaction as it is marked
+``sending``, and that transaction is durable (``synchronous=FULL``) before the request
+leaves. One run at a time holds the journal (an exclusive lock, released when it closes).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 
-from smsc_proto.bulk import Batch, BulkFailure, BulkReport, Outcome, State
+import msgspec
 
-__all__ = ["Journal", "JournalMismatch"]
+from smsc_proto.bulk import Batch, BulkFailure, BulkMessage, BulkReport, Outcome, State
+
+__all__ = ["Journal", "JournalInUse", "JournalMismatch"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -29,6 +32,7 @@ CREATE TABLE IF NOT EXISTS batches (
     message_id TEXT,
     state TEXT NOT NULL,
     first_phone TEXT NOT NULL,
+    last_phone TEXT NOT NULL,
     started REAL NOT NULL,
     finished REAL,
     sms_id TEXT,
@@ -37,17 +41,23 @@ CREATE TABLE IF NOT EXISTS batches (
     code INTEGER,
     reason TEXT
 );
-CREATE TABLE IF NOT EXISTS rows (row INTEGER PRIMARY KEY, batch INTEGER NOT NULL, phone TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rows (
+    row INTEGER PRIMARY KEY, batch INTEGER NOT NULL, phone TEXT NOT NULL, digest INTEGER NOT NULL
+);
 CREATE INDEX IF NOT EXISTS rows_by_batch ON rows (batch);
 """
-_VERSION = "1"
+_VERSION = "2"
 # Rows read at once when the input is matched against the journal.
 _CHUNK = 4096
 
 
 class JournalMismatch(ValueError):
     """The input is not the one the journal was written for (a recorded row holds another
-    recipient): resuming would skip or repeat the wrong people."""
+    recipient or text): resuming would skip or repeat the wrong people."""
+
+
+class JournalInUse(ValueError):
+    """Another run holds the journal: two runs of one journal could send twice."""
 
 
 class Journal:
@@ -58,8 +68,18 @@ class Journal:
     def __init__(self, path: str | Path, *, durable: bool = True) -> None:
         self.path = Path(path)
         # Autocommit: every transaction is an explicit BEGIN ... COMMIT below.
-        self._db = sqlite3.connect(self.path, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=0.5)
+        try:
+            # Held from the first write to close: another run (or process) cannot open it.
+            self._db.execute("PRAGMA locking_mode=EXCLUSIVE")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("BEGIN EXCLUSIVE")
+            self._db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            self._db.close()
+            if "locked" not in str(exc):
+                raise
+            raise JournalInUse(f"{self.path}: another run is using this journal") from None
         self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self._db.executescript(_SCHEMA)
         version = self._meta("version")
@@ -102,35 +122,39 @@ class Journal:
         for batch in batches:
             numbered = _numbered(batch, number, self.run)
             self._db.execute(
-                "INSERT INTO batches (number, message_id, state, first_phone, started)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (number, numbered.message_id, State.SENDING.value, batch.phones[0], now),
+                "INSERT INTO batches (number, message_id, state, first_phone, last_phone, started)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (number, numbered.message_id, State.SENDING.value, batch.phones[0], batch.phones[-1], now),
             )
             self._db.executemany(
-                "INSERT INTO rows VALUES (?, ?, ?)",
-                ((row, number, phone) for row, phone in zip(batch.rows, batch.phones, strict=True)),
+                "INSERT INTO rows VALUES (?, ?, ?, ?)",
+                zip(batch.rows, (number,) * len(batch.rows), batch.phones, batch.digests, strict=True),
             )
             recorded.append(numbered)
             number += 1
         return recorded
 
-    def refused(self, row: int, phone: str, reason: str) -> None:
+    def refused(self, row: int, message: BulkMessage, reason: str) -> None:
         """Record a message refused before any request (an invalid number): failed."""
         with self.transaction():
             number = self._next_number()
             self._db.execute(
-                "INSERT INTO batches (number, state, first_phone, started, reason) VALUES (?, ?, ?, ?, ?)",
-                (number, State.FAILED.value, phone, time.time(), reason),
+                "INSERT INTO batches (number, state, first_phone, last_phone, started, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (number, State.FAILED.value, message.phone, message.phone, time.time(), reason),
             )
-            self._db.execute("INSERT INTO rows VALUES (?, ?, ?)", (row, number, phone))
+            self._db.execute(
+                "INSERT INTO rows VALUES (?, ?, ?, ?)", (row, number, message.phone, message.digest())
+            )
 
     def finish(self, outcomes: Iterable[tuple[int, Outcome]]) -> None:
-        """Record the outcome of each batch (by number), in one transaction."""
+        """Record the outcome of each batch (by number), in one transaction; a batch
+        whose outcome is known already keeps it."""
         now = time.time()
         with self.transaction():
             self._db.executemany(
                 "UPDATE batches SET state = ?, finished = ?, sms_id = ?, cnt = ?, cost = ?, code = ?,"
-                " reason = ? WHERE number = ?",
+                " reason = ? WHERE number = ? AND state IN ('sending', 'unknown')",
                 (
                     (
                         o.state.value,
@@ -160,36 +184,40 @@ class Journal:
             )
         return dropped
 
-    def split(self, number: int, batches: Iterable[Batch]) -> list[Batch]:
-        """Replace batch ``number`` (refused whole, never sent) by ``batches`` of its rows,
-        recorded as ``sending`` in the same transaction."""
+    def split(self, number: int) -> None:
+        """Drop batch ``number`` (refused whole, never sent) and its rows: its messages go
+        again one by one (recorded when they are sent; should the run die first, the next
+        one plans them again)."""
         with self.transaction():
             self._db.execute("DELETE FROM rows WHERE batch = ?", (number,))
             self._db.execute("UPDATE batches SET state = 'replanned' WHERE number = ?", (number,))
-            return self._record(batches)
 
     # -- reading ---------------------------------------------------------------------------
 
-    def to_check(self) -> list[tuple[Batch, float]]:
-        """The batches whose outcome is not known (``sending`` when a run died, or
-        ``unknown``), as much of each as ``Batch.status`` needs, with when each was sent."""
+    def to_check(self) -> list[tuple[Batch, float | None]]:
+        """The batches whose outcome is not known, as much of each as ``Batch.statuses``
+        needs, with the time its request last could have left: when its call ended
+        (``unknown``), or None (``sending``: a run died with it in flight)."""
         found = self._db.execute(
-            "SELECT number, message_id, first_phone, started FROM batches"
+            "SELECT number, message_id, first_phone, last_phone, state, finished FROM batches"
             " WHERE state IN (?, ?) ORDER BY number",
             (State.SENDING.value, State.UNKNOWN.value),
         ).fetchall()
         return [
-            (Batch((), (phone,), "", (), number, message_id), started)
-            for number, message_id, phone, started in found
+            (
+                Batch((), (first, last), "", (), number, message_id),
+                finished if state == State.UNKNOWN.value else None,
+            )
+            for number, message_id, first, last, state, finished in found
         ]
 
-    def recorded_rows(self) -> Iterator[tuple[int, str]]:
-        """Every recorded (row, phone), by row, as they are when the reading starts."""
+    def recorded_rows(self) -> Iterator[tuple[int, str, int]]:
+        """Every recorded (row, phone, digest), by row, as they are when the reading starts."""
         last = -1
         (top,) = self._db.execute("SELECT coalesce(max(row), -1) FROM rows").fetchone()
         while last < top:
             chunk = self._db.execute(
-                "SELECT row, phone FROM rows WHERE row > ? AND row <= ? ORDER BY row LIMIT ?",
+                "SELECT row, phone, digest FROM rows WHERE row > ? AND row <= ? ORDER BY row LIMIT ?",
                 (last, top, _CHUNK),
             ).fetchall()
             if not chunk:
@@ -280,4 +308,4 @@ class _Transaction:
 
 def _numbered(batch: Batch, number: int, run: str) -> Batch:
     # At most 40 characters of [A-Za-z0-9.-_], as the API takes a client's message id.
-    return Batch(batch.rows, batch.phones, batch.text, batch.options, number, f"{run}-{number}")
+    return msgspec.structs.replace(batch, number=number, message_id=f"{run}-{number}")

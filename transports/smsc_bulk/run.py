@@ -5,14 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from smsc_bulk.journal import Journal
-from smsc_bulk.session import DEFAULT_SETTLE, BulkSession
+from smsc_bulk.session import DEFAULT_SETTLE, Answer, BulkSession, InFlight
 from smsc_proto.bulk import MAX_RECIPIENTS, Batch, BulkMessage, BulkPlanner, BulkReport
 from smsc_proto.errors import SmscProtoError
 from smsc_proto.op import Op
+from smsc_proto.ops.send import SendResult
 
 __all__ = ["Caller", "send_bulk"]
 
@@ -57,20 +59,24 @@ def send_bulk(
     if not 1 <= concurrency <= 14:
         raise ValueError(f"concurrency={concurrency}: must be 1..14 (the API's cap per login)")
     with Journal(journal, durable=durable) as log:
-        session = BulkSession(log, messages, BulkPlanner(max_recipients), settle=settle)
+        planner = BulkPlanner(max_recipients)
+        session = BulkSession(log, messages, planner, settle=settle, progress=progress)
         _check(client, session, sleep)
+        flight: InFlight[Future[Answer]] = InFlight()
         with ThreadPoolExecutor(concurrency, thread_name_prefix="smsc-bulk") as pool:
-            running: dict[Future[Any], Batch] = {}
-            answered: list[tuple[Batch, Any]] = []
-            while True:
-                for batch in session.advance(answered, concurrency - len(running)):
-                    running[pool.submit(_call, client, batch.send)] = batch
-                if not running:
-                    break
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                answered = [(running.pop(future), future.result()) for future in done]
-                if progress is not None:
-                    progress(sum(len(batch.phones) for batch, _ in answered))
+            try:
+                while True:
+                    for batch in session.advance(flight, concurrency - len(flight.batches)):
+                        flight.batches[pool.submit(_guarded, partial(_send, client, batch))] = batch
+                    if not flight.batches:
+                        break
+                    flight.landed(wait(flight.batches, return_when=FIRST_COMPLETED).done)
+            except BaseException:
+                # Stopped (an error, Ctrl-C): the requests in flight end (a thread cannot be
+                # stopped), and every answer in hand is recorded before the error goes on.
+                wait(flight.batches)
+                session.keep(flight.unrecorded())
+                raise
         _check(client, session, sleep)
         return session.report()
 
@@ -80,13 +86,17 @@ def _check(client: Caller, session: BulkSession, sleep: Callable[[float], Any]) 
     if batches and wait_for:
         sleep(wait_for)
     for batch in batches:
-        answer = _call(client, batch.status)
-        session.checked(batch, answer)
+        session.checked(batch, [_guarded(partial(client.call, status)) for status in batch.statuses()])
 
 
-def _call(client: Caller, make: Callable[[], Op[R]]) -> R | SmscProtoError:
+def _send(client: Caller, batch: Batch) -> SendResult:
     # The op is built here too: a request the codec refuses is an outcome, not a crash.
+    return client.call(batch.send())
+
+
+def _guarded(action: Callable[[], R]) -> R | SmscProtoError:
+    """The answer, or the SDK's error (an outcome to record); anything else is a bug."""
     try:
-        return client.call(make())
+        return action()
     except SmscProtoError as exc:
         return exc

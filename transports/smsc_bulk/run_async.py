@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from smsc_bulk.journal import Journal
-from smsc_bulk.session import DEFAULT_SETTLE, BulkSession
+from smsc_bulk.session import DEFAULT_SETTLE, Answer, BulkSession, InFlight
 from smsc_proto.bulk import MAX_RECIPIENTS, Batch, BulkMessage, BulkPlanner, BulkReport
 from smsc_proto.errors import SmscProtoError
 from smsc_proto.op import Op
+from smsc_proto.ops.send import SendResult
+from smsc_proto.ops.status import StatusResult
 
 __all__ = ["AsyncCaller", "send_bulk_async"]
 
@@ -42,25 +44,28 @@ async def send_bulk_async(
     if not 1 <= concurrency <= 14:
         raise ValueError(f"concurrency={concurrency}: must be 1..14 (the API's cap per login)")
     with Journal(journal, durable=durable) as log:
-        session = BulkSession(log, messages, BulkPlanner(max_recipients), settle=settle)
+        planner = BulkPlanner(max_recipients)
+        session = BulkSession(log, messages, planner, settle=settle, progress=progress)
         await _check(client, session, sleep)
-        running: dict[asyncio.Task[Any], Batch] = {}
-        answered: list[tuple[Batch, Any]] = []
+        flight: InFlight[asyncio.Task[Answer]] = InFlight()
         try:
             while True:
-                for batch in session.advance(answered, concurrency - len(running)):
-                    running[asyncio.create_task(_call(client, batch.send))] = batch
-                if not running:
+                for batch in session.advance(flight, concurrency - len(flight.batches)):
+                    flight.batches[asyncio.create_task(_guarded(_send(client, batch)))] = batch
+                if not flight.batches:
                     break
-                done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-                answered = [(running.pop(task), task.result()) for task in done]
-                if progress is not None:
-                    progress(sum(len(batch.phones) for batch, _ in answered))
-        finally:
-            # Cancelled: the requests in flight stay `sending` in the journal (checked by the
-            # next run), never forgotten.
-            for task in running:
-                task.cancel()
+                done, _ = await asyncio.wait(flight.batches, return_when=asyncio.FIRST_COMPLETED)
+                flight.landed(done)
+        except BaseException as exc:
+            if isinstance(exc, asyncio.CancelledError) or not flight.batches:
+                # Cancelled: so are the requests in flight; those that may have left stay
+                # `sending`, for the next run to check.
+                for task in flight.batches:
+                    task.cancel()
+            else:  # an error: the requests in flight end, and their answers are kept
+                await asyncio.wait(flight.batches)
+            session.keep(flight.unrecorded())
+            raise
         await _check(client, session, sleep)
         return session.report()
 
@@ -70,12 +75,21 @@ async def _check(client: AsyncCaller, session: BulkSession, sleep: Callable[[flo
     if batches and wait_for:
         await sleep(wait_for)
     for batch in batches:
-        answer = await _call(client, batch.status)
-        session.checked(batch, answer)
+        answers: list[StatusResult | SmscProtoError] = []
+        for status in batch.statuses():
+            answer: Awaitable[StatusResult] = client.call(status)
+            answers.append(await _guarded(answer))
+        session.checked(batch, answers)
 
 
-async def _call(client: AsyncCaller, make: Callable[[], Op[R]]) -> R | SmscProtoError:
+async def _send(client: AsyncCaller, batch: Batch) -> SendResult:
+    # The op is built here too: a request the codec refuses is an outcome, not a crash.
+    return await client.call(batch.send())
+
+
+async def _guarded(answer: Awaitable[R]) -> R | SmscProtoError:
+    """The answer, or the SDK's error (an outcome to record); anything else is a bug."""
     try:
-        return await client.call(make())
+        return await answer
     except SmscProtoError as exc:
         return exc

@@ -264,6 +264,9 @@ class Client:
                 failure, reason = _classify(exc, attempt.url, "sending", self._tracked)
                 attempt = call.failed(failure, reason, self._clock())
                 continue
+            except BaseException:  # Ctrl-C, a bug: the slots go back all the same
+                self._give_slot()
+                raise
             try:
                 retry = call.answered(response.status, self._clock())
                 if retry is None:
