@@ -30,6 +30,7 @@ from smsc_bulk import (
 from smsc_cli import main
 from smsc_conformance.emulator import Emulator
 from smsc_conformance.sandbox import PRICE, Sandbox
+from smsc_redis import RedisLimiter
 from smsc_urllib3 import Client
 from transport_support import refusing_host
 
@@ -532,3 +533,20 @@ def test_a_halt_drops_the_split_requests_not_yet_sent(tmp_path: Path) -> None:
         second = send_bulk(client, messages, tmp_path / "j", concurrency=1)
     assert (second.sent, second.failed, second.unknown) == (4, 1, 0)
     assert _received(box) == {m.phone: 1 for m in messages[:4]}
+
+
+def test_a_run_whose_shared_limits_are_down_halts_and_loses_nobody(
+    sandbox: tuple[Sandbox, str], tmp_path: Path
+) -> None:
+    box, url = sandbox
+    messages = _messages(30, texts=1)
+    with refusing_host() as dead:
+        limiter = RedisLimiter("redis" + dead[4:] + "/0", socket_timeout=0.2)  # fail closed
+        with Client(CREDS, hosts=[url], limiter=limiter) as client:
+            first = send_bulk(client, messages, tmp_path / "j", max_recipients=10, concurrency=1)
+        limiter.close()
+    assert first.halted is not None and "unreachable" in first.halted
+    assert (first.sent, first.not_sent, len(box.messages)) == (0, 10, 0)  # nothing left
+    with Client(CREDS, hosts=[url]) as client:
+        second = send_bulk(client, messages, tmp_path / "j", max_recipients=10)
+    assert second.sent == 30 and _received(box) == {m.phone: 1 for m in messages}

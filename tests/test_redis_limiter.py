@@ -1,14 +1,17 @@
 """``smsc_redis.RedisLimiter`` against a real redis-server (redis_support.py): the cap of
 requests in flight held by every client of a login, sync and async; leases that outlive a
-long call and lapse when not renewed; windows shared by limiters; refunds of requests that
-never left; keys that name no login; argument checks and repr."""
+long call (even while an event loop is blocked), lapse when not renewed, and are renewed no
+longer than ``max_hold``; windows shared by limiters; refunds of requests that never left;
+keys that name no login; a forked child; argument checks, URLs and repr."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import math
+import os
 import re
+import socket
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +24,7 @@ from smsc_redis import RedisLimiter
 from smsc_urllib3 import Client
 from transport_support import Reply, Server, refusing_host
 
-from smsc_proto import Balance, Credentials, RateLimitedError, Send, TransportError
+from smsc_proto import Balance, Credentials, LimiterUnavailable, RateLimitedError, Send, TransportError
 from smsc_proto.limits import login_digest
 from smsc_proto.ratelimit import RateLimit
 
@@ -197,7 +200,8 @@ async def test_a_held_lease_is_renewed_past_its_lease_time_in_an_event_loop(
     holder = limiter.async_login(CREDS)
     other = redis_limiter(max_in_flight=1, lease=lease, socket_timeout=0.3).login(CREDS)
     assert await holder.try_slot()
-    await asyncio.sleep(lease * 2.5)  # the loop's renewal task runs meanwhile
+    time.sleep(lease * 1.5)  # the loop is blocked (user code, a disk write): no task runs
+    await asyncio.sleep(lease)  # the limiter's thread renews the lease all along
     assert not other.try_slot()
     await holder.release_slot()
     assert other.try_slot()
@@ -246,6 +250,51 @@ def test_a_lease_no_longer_renewed_lapses_after_its_lease_time(redis_limiter: Ma
         assert time.monotonic() < deadline, "the lease did not lapse"
         time.sleep(0.02)
     other.release_slot()
+
+
+def warnings_logged(caplog: pytest.LogCaptureFixture, start: str) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "smsc.limits" and r.levelno == logging.WARNING and r.getMessage().startswith(start)
+    ]
+
+
+def test_a_lease_held_past_max_hold_is_no_longer_renewed(
+    redis_server: RedisServer, redis_limiter: Make, redis_prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    lease, max_hold = 0.9, 1.2
+    holder = redis_limiter(max_in_flight=1, lease=lease, socket_timeout=0.3, max_hold=max_hold).login(CREDS)
+    other = redis_limiter(max_in_flight=1, lease=lease, socket_timeout=0.3).login(CREDS)
+    granted = time.monotonic()
+    assert holder.try_slot()  # and never given back, as by a lost task
+    time.sleep(lease)
+    assert not other.try_slot()  # renewed while held less than max_hold
+    while not other.try_slot():
+        assert time.monotonic() - granted < max_hold + lease + 1.0, "the lease was renewed past max_hold"
+        time.sleep(0.02)
+    assert time.monotonic() - granted >= max_hold
+    assert zcard(redis_server, slots_key(redis_prefix)) == 1  # the other's
+    holder.release_slot()  # gives back nothing in Redis: the other's lease stays
+    assert zcard(redis_server, slots_key(redis_prefix)) == 1
+    other.release_slot()
+    assert len(warnings_logged(caplog, "1 lease(s) of this process held for more than max_hold=1.2 s")) == 1
+    assert errors_logged(caplog) == []
+
+
+def test_max_hold_bounds_a_request_not_a_process_always_busy(
+    redis_limiter: Make, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Slots taken and given back in turn, one always held, each for 0.5 s: the process holds
+    # a lease for 3 s, yet none is held past max_hold (the oldest lease goes back first).
+    limits = redis_limiter(max_in_flight=2, lease=0.9, socket_timeout=0.3, max_hold=1.0).login(CREDS)
+    assert limits.try_slot()
+    for _ in range(6):
+        time.sleep(0.5)
+        assert limits.try_slot()
+        limits.release_slot()
+    limits.release_slot()
+    assert warnings_logged(caplog, "") == []
 
 
 def test_every_key_expires(redis_server: RedisServer, redis_limiter: Make, redis_prefix: str) -> None:
@@ -360,6 +409,79 @@ async def test_an_async_request_that_never_left_hands_its_count_back(redis_limit
         assert len(server.requests) == 1
 
 
+async def test_acquire_waits_for_the_refunds_of_its_own_window_only(
+    redis_server: RedisServer, redis_limiter: Make, redis_prefix: str
+) -> None:
+    limiter = redis_limiter()
+    limits, other = limiter.async_login(CREDS), limiter.async_login(OTHER)
+    windows = [f"send:{n}" for n in range(40)]
+    for key in windows:
+        assert await other.acquire(key, RateLimit(1), 1.0) == 0
+    for key in windows:
+        other.release(key, 1.0)  # 40 refunds on their way, of another login's windows
+    assert await limits.acquire("send:mine", RateLimit(1), 1.0) == 0
+    client = redis_server.client()
+    try:
+        # Not waited for: some are still counted (none, were they waited for). The limiter's
+        # client is fresh: each refund opens a connection of its own before its ZREM, while
+        # this acquire's EVALSHA went first on the one open.
+        counted = [client.exists(f"{redis_prefix}:{login_digest(OTHER)}:w:{key}") for key in windows]
+        assert sum(counted) > 0
+    finally:
+        client.close()
+    limits.release("send:mine", 1.0)
+    assert await limits.acquire("send:mine", RateLimit(1), 2.0) == 0  # its own refund landed first
+    await limiter.aclose()
+    assert [k for k in keys(redis_server, redis_prefix) if ":w:send:" in k and ":mine" not in k] == []
+
+
+async def test_a_refund_spawned_just_before_aclose_leaves_no_client_open(redis_prefix: str) -> None:
+    with RedisServer() as server:
+        limiter = RedisLimiter(server.url, prefix=redis_prefix)
+        limits = limiter.async_login(CREDS)
+        assert await limits.acquire("send:a", RateLimit(1), 1.0) == 0
+        limits.release("send:a", 1.0)  # a task, not run yet
+        await limiter.aclose()  # it lands, through the client aclose closes
+        await asyncio.sleep(0.2)
+        client = server.client()
+        try:
+            assert len(client.client_list()) == 1  # this one alone
+        finally:
+            client.close()
+        assert keys(server, redis_prefix) == []
+        limiter.close()
+
+
+# -- a forked child ---------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no os.fork on this platform")
+def test_a_forked_child_forgets_the_parents_leases_and_works_on_its_own(
+    redis_server: RedisServer, redis_limiter: Make, redis_prefix: str
+) -> None:
+    key = slots_key(redis_prefix)
+    limits = redis_limiter(max_in_flight=2, lease=0.9, socket_timeout=0.3).login(CREDS)
+    assert limits.try_slot()  # the parent's lease, renewed by the parent's thread
+    pid = os.fork()
+    if pid == 0:  # the child: never back into pytest
+        code = 1
+        try:
+            limits.release_slot()  # holds nothing: the parent's lease stays
+            granted = [limits.try_slot(), limits.try_slot()]  # the parent's counts in Redis
+            time.sleep(1.2)  # the child's own thread renews its lease
+            held = zcard(redis_server, key)
+            limits.release_slot()
+            code = 0 if (granted, held, zcard(redis_server, key)) == ([True, False], 2, 1) else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    time.sleep(0.6)
+    assert zcard(redis_server, key) == 1  # the parent's lease, still held and renewed
+    limits.release_slot()
+    assert zcard(redis_server, key) == 0
+
+
 # -- keys -------------------------------------------------------------------------------------
 
 
@@ -402,6 +524,7 @@ URL = "redis://127.0.0.1:6379/0"
         (URL, {"lease": 0}, "lease: 0 is not a positive number of seconds"),
         (URL, {"lease": float("nan")}, "lease: nan is not a positive number"),
         (URL, {"lease": 0.4}, "lease: 0.4 s is under 0.5 s"),
+        (URL, {"max_hold": 0}, "max_hold: 0 is not a positive number of seconds"),
         (URL, {"lease": 2.0, "socket_timeout": 1.0}, "lease: 2.0 s is not more than twice socket_timeout"),
         (URL, {"socket_timeout": -1}, "socket_timeout: -1 is not a positive number of seconds"),
         (URL, {"retry_interval": float("inf")}, "retry_interval: inf is not a positive number"),
@@ -428,6 +551,69 @@ def test_arguments_are_checked(url: str, options: dict[str, Any], message: str) 
     assert info.value.__context__ is None or info.value.__suppress_context__
 
 
+SECRET = "pass-Word-9x1z"
+
+
+def assert_hidden(text: str, secret: str = SECRET) -> None:
+    """No part of ``secret`` (4 characters or more) in ``text``."""
+    for start in range(len(secret) - 3):
+        assert secret[start : start + 4] not in text, (secret[start : start + 4], text)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # An unencoded '#', '?' or '/' ends what urlsplit and redis-py read as credentials:
+        # the rest of the password would be read as host, port or path.
+        "redis://:12#x@localhost:6379/0",
+        "redis://:1234#pass-Word-9x1z@localhost:6379/0",
+        "redis://user:pass#Word-9x1z@10.0.0.7:6379/0",
+        "redis://user:pass?Word-9x1z@10.0.0.7:6379/0",
+        "redis://user:pass/Word-9x1z@10.0.0.7:6379/0",
+        "redis://user:pass-Wo@rd#-9x1z@10.0.0.7:6379/0",
+        "rediss://:pass-Word#9x1z@10.0.0.7/0",
+        "unix://:pass-Word/9x1z@/run/redis.sock",
+        "unix://:pass-Word#9x1z@/run/redis.sock",
+        # A bracket outside an IPv6 host: urlsplit's message would quote what is inside.
+        "redis://:pa[ss-Word-9x1z]@10.0.0.7/0",
+    ],
+)
+def test_a_url_read_partly_as_its_host_is_refused_without_showing_it(url: str) -> None:
+    with pytest.raises(ValueError, match=r"^url: ") as info:
+        RedisLimiter(url)
+    assert_hidden(str(info.value))
+    assert_hidden(str(info.value), "1234#x")
+    assert info.value.__cause__ is None
+    assert info.value.__context__ is None or info.value.__suppress_context__
+
+
+@pytest.mark.parametrize(
+    ("url", "where"),
+    [
+        ("redis://us%40er:pass%23Word%2F9x1z@127.0.0.1:{port}/3", "host='127.0.0.1', port={port}, db=3"),
+        ("redis://:pass:Word@9x1z@127.0.0.1:{port}?db=5", "host='127.0.0.1', port={port}, db=5"),
+        ("redis://127.0.0.1:{port}/2?password=pass-Word-9x1z", "host='127.0.0.1', port={port}, db=2"),
+        ("redis://pass-Word-9x1z:@127.0.0.1:{port}", "host='127.0.0.1', port={port}, db=0"),
+        ("unix://:pass-Word-9x1z@/tmp/nowhere-{port}.sock?db=1", "path='/tmp/nowhere-{port}.sock', db=1"),
+    ],
+)
+def test_odd_urls_are_read_as_redis_py_reads_them_and_never_shown(
+    url: str, where: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with refusing_host() as dead:
+        port = dead.rsplit(":", 1)[1]
+        limiter = RedisLimiter(url.format(port=port), socket_timeout=0.3)
+        assert repr(limiter).startswith(f"RedisLimiter({where.format(port=port)}, max_in_flight=14,")
+        with pytest.raises(LimiterUnavailable) as info:
+            limiter.login(CREDS).try_slot()
+        limiter.close()
+    reason = info.value.reason
+    assert reason.startswith(f"Redis at {'unix:/tmp' if 'unix' in url else '127.0.0.1:' + port}")
+    for text in (repr(limiter), reason, str(info.value), caplog.text):
+        assert_hidden(text)
+        assert_hidden(text, "pass#Word/9x1z")
+
+
 def test_a_url_must_be_a_str() -> None:
     with pytest.raises(TypeError, match="url: a str like"):
         RedisLimiter(b"redis://127.0.0.1")  # type: ignore[arg-type]
@@ -445,12 +631,23 @@ def test_repr_shows_where_and_how_never_credentials() -> None:
     assert repr(RedisLimiter("rediss://:pw@[::1]/1")).startswith("RedisLimiter(host='::1', port=6379, db=1,")
 
 
-def test_nothing_is_connected_before_the_first_call() -> None:
-    with refusing_host() as dead:
-        limiter = RedisLimiter(dead.replace("http", "redis"))
+async def test_nothing_is_connected_before_the_first_call() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.settimeout(0.3)
+        limiter = RedisLimiter(f"redis://127.0.0.1:{listener.getsockname()[1]}/0", socket_timeout=0.2)
         limiter.login(CREDS)
         limiter.async_login(CREDS)
         Client(CREDS, limiter=limiter).close()
+        await AsyncClient(CREDS, limiter=limiter).close()
+        limiter.close()
+        await limiter.aclose()
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nobody connected
+        with pytest.raises(LimiterUnavailable):  # the listener never answers
+            limiter.login(CREDS).try_slot()
+        listener.accept()[0].close()  # the first call did connect
         limiter.close()
 
 

@@ -1,7 +1,8 @@
 """``RedisLimiter`` when Redis cannot be used: failing closed (``LimiterUnavailable`` from
 ``Client.call`` and ``AsyncClient.call``, nothing sent, no part of the URL's password
 anywhere), falling back to this process's limits with ``on_unavailable="local"`` (one
-WARNING), and Redis used again once it is back."""
+WARNING; the leases still held in Redis counted), Redis used again once it is back, and a
+failed renewal or release leaving the calls going."""
 
 from __future__ import annotations
 
@@ -186,6 +187,59 @@ def test_local_fallback_keeps_the_cap(caplog: pytest.LogCaptureFixture) -> None:
     assert login_limits(CREDS).in_flight == 0
     assert len(limiter_logs(caplog, logging.WARNING)) == 1
     assert_hidden(caplog.text)
+
+
+async def test_local_fallback_counts_the_leases_still_held_in_redis(redis_prefix: str) -> None:
+    with RedisServer() as redis_server:
+        limiter = RedisLimiter(
+            redis_server.url, on_unavailable="local", max_in_flight=4, socket_timeout=0.5, prefix=redis_prefix
+        )
+        limits = limiter.login(CREDS)
+        assert [limits.try_slot() for _ in range(3)] == [True] * 3  # leases in Redis
+        redis_server.stop()
+        # Their requests are still in flight: 4 - 3 local slots, not 4.
+        assert [limits.try_slot() for _ in range(3)] == [True, False, False]
+        for _ in range(4):
+            limits.release_slot()
+        assert login_limits(CREDS).in_flight == 0
+        assert limits.try_slot()  # every slot back
+        limits.release_slot()
+        limiter.close()
+
+
+@pytest.mark.parametrize("refused", ["renewal", "release", "async release"])
+def test_a_failed_renewal_or_release_leaves_the_calls_going(
+    refused: str, redis_prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    lease = 0.9
+    with RedisServer() as redis_server:
+        admin = redis_server.client()
+        admin.acl_setuser("worker", enabled=True, passwords=["+worker-pw"], keys=["*"], commands=["+@all"])
+        url = f"redis://worker:worker-pw@127.0.0.1:{redis_server.port}/0"
+        limiter = RedisLimiter(url, lease=lease, socket_timeout=0.3, prefix=redis_prefix)
+        limits, async_limits = limiter.login(CREDS), limiter.async_login(CREDS)
+
+        async def async_release() -> None:
+            assert await async_limits.try_slot()
+            await async_limits.release_slot()  # refused
+            await limiter.aclose()
+
+        assert limits.try_slot()
+        # Renewals (ZSCORE in their script) and releases (ZREM) refused; taking a slot is not.
+        admin.acl_setuser("worker", enabled=True, commands=["-zscore", "-zrem"])
+        if refused == "renewal":
+            time.sleep(lease)  # the renewals fail meanwhile
+        elif refused == "release":
+            limits.release_slot()
+        else:
+            asyncio.run(async_release())
+        assert limits.try_slot()  # not LimiterUnavailable: Redis answers the calls
+        admin.acl_setuser("worker", enabled=True, commands=["+zscore", "+zrem"])
+        for _ in range(2):
+            limits.release_slot()
+        limiter.close()
+        admin.close()
+    assert not [r for r in caplog.records if "unreachable" in r.getMessage()]
 
 
 async def test_local_fallback_for_async_clients(caplog: pytest.LogCaptureFixture) -> None:

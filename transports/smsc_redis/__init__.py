@@ -11,8 +11,7 @@ same Redis, instead of each process counting its own::
     client = Client(Credentials(login="acme", psw="..."), limiter=limiter)
 """
 
-from smsc_redis.async_limits import AsyncRedisLoginLimits
 from smsc_redis.limiter import RedisLimiter
-from smsc_redis.sync_limits import RedisLoginLimits
+from smsc_redis.limits import AsyncRedisLoginLimits, RedisLoginLimits
 
 __all__ = ["AsyncRedisLoginLimits", "RedisLimiter", "RedisLoginLimits"]

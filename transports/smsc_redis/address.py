@@ -1,5 +1,6 @@
-"""Where the Redis server is, read once from its URL: what errors, logs and ``repr`` may show
-(host, port, db) apart from what they must never show (the URL's username and password).
+"""Where the Redis server is, as redis-py itself reads its URL: what errors, logs and ``repr``
+may show (host, port, db) apart from what they must never show (the URL's username and
+password).
 
     >>> address = RedisAddress.parse("redis://worker:s3cret@10.0.0.7:6380/2")
     >>> address.where, address.db
@@ -11,8 +12,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
+import redis
 from redis.exceptions import AuthenticationError, AuthenticationWrongNumberOfArgsError
 
 from smsc_proto.errors import redacted
@@ -20,7 +22,6 @@ from smsc_proto.errors import redacted
 __all__ = ["RedisAddress"]
 
 _SCHEMES = ("redis", "rediss", "unix")
-_DEFAULT_PORT = 6379
 # The most of a Redis client's message an error quotes: enough to tell refused from timeout.
 _MESSAGE_LIMIT = 200
 _AUTHENTICATION = (AuthenticationError, AuthenticationWrongNumberOfArgsError)
@@ -44,38 +45,54 @@ class RedisAddress:
 
     @classmethod
     def parse(cls, url: str) -> RedisAddress:
-        """Read ``url`` (``redis://``, ``rediss://`` or ``unix://``); ``ValueError`` saying what
-        is wrong with it, never quoting it (it may hold a password).
+        """Read ``url`` as redis-py does (``redis.ConnectionPool.from_url``: its query options
+        checked too); ``ValueError`` saying what is wrong, never quoting the URL or a parser's
+        message about it (either may hold a password). A username or password holding an
+        unencoded ``#``, ``?`` or ``/`` would be read partly as the host, port or database
+        (and so shown): such a URL is refused, as is any ``@`` past the host.
 
-        >>> RedisAddress.parse("http://127.0.0.1:6379")
+        >>> RedisAddress.parse("redis://:12#x@localhost:6379/0")
         Traceback (most recent call last):
         ...
-        ValueError: url: the scheme 'http' is not one of redis://, rediss://, unix://
+        ValueError: url: an '@' past the host: percent-encode any '@', '#', '?', '/' in the credentials
         """
         if not isinstance(url, str):
             raise TypeError(f"url: a str like 'redis://127.0.0.1:6379/0', not {type(url).__name__}")
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # its message may quote a bracketed part: a password's
+            raise ValueError("url: unreadable (an unencoded '[' or ']' outside an IPv6 host?)") from None
         if parts.scheme not in _SCHEMES:
             scheme = parts.scheme if parts.scheme.isalnum() and len(parts.scheme) < 12 else "?"
             raise ValueError(f"url: the scheme {scheme!r} is not one of redis://, rediss://, unix://")
-        secrets = tuple(unquote(s) for s in (parts.password, parts.username) if s)
-        query = parse_qs(parts.query)
-        db_text = query.get("db", [""])[0]
-        if parts.scheme == "unix":
-            if not parts.path:
-                raise ValueError("url: unix:// needs the socket's path (unix:///run/redis.sock)")
-            host, port, path = None, None, unquote(parts.path)
-        else:
-            try:
-                port = parts.port or _DEFAULT_PORT
-            except ValueError:
+        unix = parts.scheme == "unix"
+        # Only an '@' ends the credentials: one past the host means they were cut short (an
+        # unencoded '#', '?' or '/'), the rest read as host, port, path or query. A unix
+        # socket's own path may hold one (unix:///run/redis@1.sock).
+        if "@" in parts.query + parts.fragment or ("@" in parts.path and not (unix and not parts.netloc)):
+            raise ValueError(
+                "url: an '@' past the host: percent-encode any '@', '#', '?', '/' in the credentials"
+            )
+        try:
+            parts.port  # noqa: B018 -- redis-py's own message would quote it
+        except ValueError:
+            if not unix:
                 raise ValueError("url: the port is not a number from 0 to 65535") from None
-            host, path = parts.hostname or "localhost", None
-            if not db_text:
-                db_text = parts.path.lstrip("/")
-        if db_text and not db_text.isdigit():
+        try:
+            options = redis.ConnectionPool.from_url(url).connection_kwargs  # connects nothing
+        except ValueError as exc:
+            reason = str(exc) if "://" not in str(exc) else "redis-py cannot read it"
+            raise ValueError(f"url: {reason}") from None
+        path = options.get("path")
+        if unix and not path:
+            raise ValueError("url: unix:// needs the socket's path (unix:///run/redis.sock)")
+        if not unix and "db" not in options and parts.path.strip("/"):
             raise ValueError("url: the database number (the path, or ?db=) is not a number")
-        return cls(host, port, path, int(db_text or 0), secrets)
+        secrets = tuple(str(options[name]) for name in ("password", "username") if options.get(name))
+        if unix:
+            return cls(None, None, str(path), int(options.get("db", 0)), secrets)
+        host, port = str(options.get("host", "localhost")), int(options.get("port", 6379))
+        return cls(host, port, None, int(options.get("db", 0)), secrets)
 
     @property
     def where(self) -> str:

@@ -1,15 +1,19 @@
 """Whether the Redis server answered when last asked, and what to do while it does not:
 fail closed (``LimiterUnavailable``) or count this process's limits locally. Once it has
 failed, it is asked again only every ``retry_interval`` seconds, so that a dead or
-unreachable server costs each call nothing (not a connect timeout per call).
+unreachable server costs each call nothing (not a connect timeout per call). Only the
+calls of clients (a slot taken, a request counted) tell it: a background renewal or a
+release that fails changes nothing here.
 
     >>> import redis
-    >>> state = Availability(RedisAddress.parse("redis://10.0.0.7:6379/0"), "fail", retry_interval=5.0)
+    >>> state = Availability(RedisAddress.parse("redis://db1:6379/0"), "fail", retry_interval=5.0)
     >>> state.should_try()
     True
-    >>> error = state.failed(redis.ConnectionError("Connection refused."))
-    >>> error.reason
-    'Redis at 10.0.0.7:6379 unreachable (ConnectionError: Connection refused.)'
+    >>> state.failed(redis.ConnectionError("Refused."))
+    >>> state.fall_back()
+    Traceback (most recent call last):
+    ...
+    smsc_proto.errors.LimiterUnavailable: limits: Redis at db1:6379 unreachable (ConnectionError: Refused.)
     >>> state.should_try()  # the next try is 5 s away
     False
 """
@@ -19,7 +23,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 from typing import Literal
 
 from smsc_proto.errors import LimiterUnavailable
@@ -44,12 +47,10 @@ class Availability:
         on_unavailable: OnUnavailable,
         *,
         retry_interval: float,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.address = address
         self.on_unavailable = on_unavailable
         self.retry_interval = retry_interval
-        self._clock = clock
         self._lock = threading.Lock()
         self._reason: str | None = None  # None: up (as far as we know)
         self._next_try = 0.0
@@ -65,7 +66,7 @@ class Availability:
         if self._reason is None:
             return True
         with self._lock:
-            now = self._clock()
+            now = time.monotonic()
             if now < self._next_try:
                 return False
             self._next_try = now + self.retry_interval
@@ -81,15 +82,15 @@ class Availability:
             self._reason = None
         _log.info("%s answers again: the limits are shared through it again", self.address.where)
 
-    def failed(self, exc: BaseException) -> LimiterUnavailable | None:
-        """Redis did not answer (``exc`` from its client): the error to raise when failing
-        closed, None when this process's limits are to answer instead. Logs one WARNING
-        when an outage starts; ``exc`` is kept nowhere (its message may quote settings)."""
+    def failed(self, exc: BaseException) -> None:
+        """Redis did not answer (``exc`` from its client): ask it again in ``retry_interval``.
+        Logs one WARNING when an outage starts; ``exc`` is kept nowhere (its message may
+        quote settings)."""
         reason = self.address.describe(exc)
         with self._lock:
             starts = self._reason is None
             self._reason = reason
-            self._next_try = self._clock() + self.retry_interval
+            self._next_try = time.monotonic() + self.retry_interval
         if starts:
             if self.on_unavailable == "local":
                 _log.warning(
@@ -100,15 +101,14 @@ class Availability:
                 )
             else:
                 _log.warning("%s; calls fail (LimiterUnavailable) until it answers", reason)
-        return self.unavailable()
 
     def after_fork(self) -> None:
         """In a forked child: a fresh lock (another thread of the parent may have held it)."""
         self._lock = threading.Lock()
 
-    def unavailable(self) -> LimiterUnavailable | None:
-        """While Redis is down: the error to raise when failing closed; None with the local
-        fallback."""
-        if self.on_unavailable == "local":
-            return None
-        return LimiterUnavailable(self._reason or f"Redis at {self.address.where} unreachable")
+    def fall_back(self) -> None:
+        """While Redis is down: raise ``LimiterUnavailable`` when failing closed (else the
+        caller counts in this process's limits). Raised outside any ``except`` block, it
+        has no Redis client's exception (whose message may quote settings) chained to it."""
+        if self.on_unavailable == "fail":
+            raise LimiterUnavailable(self._reason or f"Redis at {self.address.where} unreachable")

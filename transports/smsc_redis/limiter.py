@@ -15,29 +15,24 @@ With clients::
 
 from __future__ import annotations
 
-import logging
 import math
 import os
 import threading
+import time
 import weakref
 from collections.abc import Hashable
 from typing import get_args
 
-import redis
-
 from smsc_proto.credentials import Credentials
 from smsc_proto.limits import MAX_IN_FLIGHT, AsyncLoginLimits, LoginLimits, login_digest, login_limits
 from smsc_redis.address import RedisAddress
-from smsc_redis.async_limits import AsyncRedisLoginLimits
 from smsc_redis.availability import Availability, OnUnavailable
-from smsc_redis.connection import REDIS_ERRORS, AsyncConnections, AsyncScripts, SyncConnection
+from smsc_redis.connection import REDIS_ERRORS, AsyncConnections, SyncConnection
+from smsc_redis.limits import AsyncRedisLoginLimits, RedisLoginLimits
 from smsc_redis.login_state import LoginState
-from smsc_redis.renewal import RenewalTask, RenewalThread
-from smsc_redis.sync_limits import RedisLoginLimits
+from smsc_redis.renewal import RenewalThread
 
 __all__ = ["RedisLimiter"]
-
-_log = logging.getLogger("smsc.limits")
 
 # A lease is renewed every third of it: two renewals may fail before it lapses.
 _RENEWALS_PER_LEASE = 3
@@ -45,23 +40,40 @@ _RENEWALS_PER_LEASE = 3
 _MIN_LEASE = 0.5
 
 
+# What a limiter keeps per login and clock: the state and the sync and async limits over it.
+_Login = tuple[LoginState, RedisLoginLimits, AsyncRedisLoginLimits]
+
+
 class RedisLimiter:
     """A ``Limiter`` keeping the limits of each login in Redis, for every process that uses
     the same server, ``prefix`` and login.
 
     ``url``: ``redis://[user:password@]host:port/db``, ``rediss://`` (TLS) or
-    ``unix:///path.sock?db=N``. ``max_in_flight`` (1..14): the requests in flight per
-    login, all processes together. ``lease`` (seconds): how long a slot of a process that
-    died stays taken (a live process renews its slots every ``lease / 3`` s while it holds
-    them, so a long call keeps its slot). ``on_unavailable``: when Redis cannot be reached,
-    ``"fail"`` raises ``LimiterUnavailable`` (nothing is sent), ``"local"`` counts the
-    limits in this process alone (one WARNING on the ``smsc.limits`` logger) until Redis
-    answers again. ``socket_timeout``: the most a Redis command may take; ``retry_interval``:
-    how often an unreachable Redis is asked again.
+    ``unix:///path.sock?db=N``, as redis-py reads it (a single server: not a Redis Cluster).
+    ``max_in_flight`` (1..14): the requests in flight per login, all processes together;
+    each caller asks for its own cap, so every process of a login should use the same.
+    ``lease`` (seconds): how long a slot of a process that died stays taken (the limiter's
+    thread renews every slot held in the process every ``lease / 3`` s, so a long call keeps
+    its slot). ``max_hold`` (seconds, 900 by default): a slot held longer is taken for one
+    never given back (a client bug, a lost task) and no longer renewed, so it lapses within
+    ``lease`` (one WARNING); keep it above the longest ``total_timeout`` of the clients
+    (120 s by default).
+    ``on_unavailable``: when Redis cannot be reached, ``"fail"`` raises
+    ``LimiterUnavailable`` (nothing is sent), ``"local"`` counts the limits in this process
+    alone (one WARNING on the ``smsc.limits`` logger) until Redis answers again; only calls
+    tell (a background renewal or a release that fails changes nothing).
+    ``socket_timeout``: the most a Redis command may take; ``retry_interval``: how often an
+    unreachable Redis is asked again.
 
-    Sync limits use one connection pool shared by every thread; async ones one asyncio
-    client per event loop. ``close()`` / ``await aclose()`` close them (a later call opens
-    them again).
+    The leases live in Redis alone: a Redis restart (without persistence) or a failover to a
+    replica the latest writes had not reached drops them, and until the calls in flight then
+    end, more than ``max_in_flight`` may be in flight. Keys are ``<prefix>:<SHA-256 of the
+    login or API key>:...``: an unsalted digest names the login without showing it, a
+    pseudonym, not a secret (whoever can read the keys can test a guessed login against it).
+
+    Sync limits use one connection pool shared by every thread (and the renewals); async ones
+    one asyncio client per event loop. ``close()`` / ``await aclose()`` close them (a later
+    call opens them again).
 
     >>> RedisLimiter("redis://127.0.0.1:6379/0", max_in_flight=20)
     Traceback (most recent call last):
@@ -75,13 +87,13 @@ class RedisLimiter:
         *,
         max_in_flight: int = MAX_IN_FLIGHT,
         lease: float = 10.0,
+        max_hold: float = 900.0,
         on_unavailable: OnUnavailable = "fail",
         prefix: str = "smsc",
         socket_timeout: float = 1.0,
         retry_interval: float = 5.0,
     ) -> None:
         self._address = RedisAddress.parse(url)
-        _check_url_options(url)
         if (
             isinstance(max_in_flight, bool)
             or not isinstance(max_in_flight, int)
@@ -94,6 +106,7 @@ class RedisLimiter:
         socket_timeout = _seconds("socket_timeout", socket_timeout, "the most a Redis command may take")
         retry_interval = _seconds("retry_interval", retry_interval, "how often a dead Redis is asked again")
         lease = _seconds("lease", lease, "how long the slot of a process that died stays taken")
+        self.max_hold = _seconds("max_hold", max_hold, "how long a slot is renewed at most")
         if lease < _MIN_LEASE:
             raise ValueError(f"lease: {lease!r} s is under {_MIN_LEASE} s (it is renewed every third of it)")
         if lease <= 2 * socket_timeout:
@@ -111,12 +124,10 @@ class RedisLimiter:
         self.prefix = prefix
         self._availability = Availability(self._address, on_unavailable, retry_interval=retry_interval)
         self._sync = SyncConnection(url, socket_timeout=socket_timeout)
-        self._async = AsyncConnections(url, socket_timeout=socket_timeout, renewal=self._renewal_task)
-        self._renewer = RenewalThread(lease / _RENEWALS_PER_LEASE, self._renew_sync, self._holding)
+        self._async = AsyncConnections(url, socket_timeout=socket_timeout)
+        self._renewer = RenewalThread(lease / _RENEWALS_PER_LEASE, self._renew, self._holding)
         self._lock = threading.Lock()
-        self._logins: dict[tuple[str, Hashable], LoginState] = {}
-        self._sync_views: dict[tuple[str, Hashable], RedisLoginLimits] = {}
-        self._async_views: dict[tuple[str, Hashable], AsyncRedisLoginLimits] = {}
+        self._logins: dict[tuple[str, Hashable], _Login] = {}
         _LIMITERS.add(self)
 
     def __repr__(self) -> str:
@@ -136,16 +147,7 @@ class RedisLimiter:
             limits = limiter.login(Credentials(login="acme", psw="..."))
             limits.try_slot()
         """
-        key = (login_digest(credentials), clock)
-        view = self._sync_views.get(key)
-        if view is None:
-            with self._lock:
-                view = self._sync_views.get(key)
-                if view is None:
-                    state = self._state(key, credentials)
-                    view = RedisLoginLimits(state, self._sync, self._availability, self._renewer)
-                    self._sync_views[key] = view
-        return view
+        return self._login(credentials, clock)[1]
 
     def async_login(self, credentials: Credentials, clock: Hashable = None) -> AsyncLoginLimits:
         """The limits of ``credentials``' login for async clients (``smsc_aiohttp.AsyncClient``),
@@ -154,20 +156,11 @@ class RedisLimiter:
             limits = limiter.async_login(Credentials(login="acme", psw="..."))
             await limits.try_slot()
         """
-        key = (login_digest(credentials), clock)
-        view = self._async_views.get(key)
-        if view is None:
-            with self._lock:
-                view = self._async_views.get(key)
-                if view is None:
-                    state = self._state(key, credentials)
-                    view = AsyncRedisLoginLimits(state, self._async.get, self._availability)
-                    self._async_views[key] = view
-        return view
+        return self._login(credentials, clock)[2]
 
     def close(self) -> None:
-        """Stop renewing the sync clients' leases and close the sync connection pool (the
-        leases still held expire within ``lease``). A later call connects again.
+        """Stop renewing the leases (sync and async clients') and close the sync connection
+        pool (the leases still held expire within ``lease``). A later call connects again.
 
             limiter.close()
         """
@@ -175,8 +168,9 @@ class RedisLimiter:
         self._sync.close()
 
     async def aclose(self) -> None:
-        """Close the running event loop's client and stop its renewal task (call it before
-        the loop ends, e.g. at the end of the coroutine ``asyncio.run`` runs).
+        """Close the running event loop's client, once its refunds have landed (call it
+        before the loop ends, e.g. at the end of the coroutine ``asyncio.run`` runs). The
+        leases are renewed until ``close()``.
 
             await limiter.aclose()
         """
@@ -184,78 +178,61 @@ class RedisLimiter:
 
     # -- inside ---------------------------------------------------------------------------
 
-    def _state(self, key: tuple[str, Hashable], credentials: Credentials) -> LoginState:
-        # Under self._lock. The sync and async limits of a login share its state (and so
-        # its leases): every lease of the process is interchangeable.
-        state = self._logins.get(key)
-        if state is None:
-            digest, clock = key
-            state = self._logins[key] = LoginState(
-                self.prefix,
-                digest,
-                login_limits(credentials, clock),
-                max_in_flight=self.max_in_flight,
-                lease=self.lease,
-                own_clock=clock is not None,
-            )
-        return state
+    def _login(self, credentials: Credentials, clock: Hashable) -> _Login:
+        # The sync and async limits of a login share its state (and so its leases): every
+        # lease of the process is interchangeable.
+        key = (login_digest(credentials), clock)
+        login = self._logins.get(key)
+        if login is None:
+            with self._lock:
+                login = self._logins.get(key)
+                if login is None:
+                    state = LoginState(
+                        self.prefix,
+                        key[0],
+                        login_limits(credentials, clock),
+                        self._availability,
+                        self._renewer.wake,
+                        max_in_flight=self.max_in_flight,
+                        lease=self.lease,
+                        max_hold=self.max_hold,
+                        own_clock=clock is not None,
+                    )
+                    login = (
+                        state,
+                        RedisLoginLimits(state, self._sync),
+                        AsyncRedisLoginLimits(state, self._async.get),
+                    )
+                    self._logins[key] = login
+        return login
+
+    def _states(self) -> list[LoginState]:
+        return [login[0] for login in list(self._logins.values())]
 
     def _holding(self) -> bool:
-        return any(state.tokens() for state in list(self._logins.values()))
+        return any(state.holding() for state in self._states())
 
-    def _renew_sync(self) -> None:
-        """Renew every lease this process holds, through the sync client."""
-        for state in list(self._logins.values()):
-            tokens = state.tokens()
-            if not tokens:
-                continue
-            try:
-                _, scripts = self._sync.get()
-                lost = scripts.renew_slots(keys=[state.slots_key], args=[state.lease_ms, *tokens])
-            except REDIS_ERRORS as exc:
-                self._availability.failed(exc)
-                return
-            self._availability.succeeded()
-            self._lapsed(state, lost)
-
-    async def _renew_async(self, scripts: AsyncScripts) -> None:
-        """Renew every lease this process holds, through one loop's client (``scripts`` are
-        registered on it)."""
-        for state in list(self._logins.values()):
-            tokens = state.tokens()
-            if not tokens:
-                continue
-            try:
-                lost = await scripts.renew_slots(keys=[state.slots_key], args=[state.lease_ms, *tokens])
-            except REDIS_ERRORS as exc:
-                self._availability.failed(exc)
-                return
-            self._availability.succeeded()
-            self._lapsed(state, lost)
-
-    def _renewal_task(self, scripts: AsyncScripts) -> RenewalTask:
-        return RenewalTask(
-            self.lease / _RENEWALS_PER_LEASE, lambda: self._renew_async(scripts), self._holding
-        )
-
-    def _lapsed(self, state: LoginState, lost: list[bytes]) -> None:
-        # Gone from Redis while held: this process stalled (or could not reach Redis) for
-        # longer than a lease, and another may have taken the slot meanwhile.
-        count = state.lapse([token.decode() for token in lost])
-        if count:
-            _log.warning(
-                "%d lease(s) of this process expired in Redis while held (no renewal for %g s): "
-                "for a while, more than max_in_flight=%d requests may be in flight",
-                count,
-                self.lease,
-                self.max_in_flight,
-            )
+    def _renew(self) -> None:
+        """Renew every lease this process holds, through the sync client (in the renewal
+        thread). A failure changes nothing but this round: the next tries again, and Redis's
+        availability is for the calls to tell."""
+        now = time.monotonic()
+        for state in self._states():
+            tokens = state.renewable(now)
+            if tokens:
+                try:
+                    lost = self._sync.get().renew_slots(
+                        keys=[state.slots_key], args=[state.lease_ms, *tokens]
+                    )
+                except REDIS_ERRORS:
+                    continue
+                state.lapse([token.decode() for token in lost])
 
     def _after_fork(self) -> None:
         # A forked child shares the parent's memory: the leases and counts there are the
         # parent's, and so are its threads, loops and locks.
         self._lock = threading.Lock()
-        for state in self._logins.values():
+        for state in self._states():
             state.forget()
         self._availability.after_fork()
         self._renewer.after_fork()
@@ -272,16 +249,6 @@ def _seconds(name: str, value: float, meaning: str) -> float:
     ):
         raise ValueError(f"{name}: {value!r} is not a positive number of seconds ({meaning})")
     return float(value)
-
-
-def _check_url_options(url: str) -> None:
-    """The URL's query options as redis-py reads them (``?ssl_cert_reqs=none``...), checked
-    now rather than at the first call; its message names the option, never the URL."""
-    try:
-        redis.ConnectionPool.from_url(url)  # connects nothing
-    except ValueError as exc:
-        reason = str(exc) if "://" not in str(exc) else "redis-py cannot read it"
-        raise ValueError(f"url: {reason}") from None
 
 
 # Every limiter of the process, to forget in a forked child what belongs to the parent.

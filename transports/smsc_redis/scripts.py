@@ -1,8 +1,8 @@
-"""The Lua scripts that keep the limits in Redis. Each reads and writes one key atomically
-(so it also works on a Redis Cluster), and takes the time from the server (``TIME``), never
-from the caller: processes on machines whose clocks differ agree on when a lease expires
-and when a window's oldest request leaves it. Times are in milliseconds (integers, exact in
-a sorted set's double scores).
+"""The Lua scripts that keep the limits in Redis. Each reads and writes one key atomically,
+and takes the time from the server (``TIME``), never from the caller: processes on machines
+whose clocks differ agree on when a lease expires and when a window's oldest request leaves
+it. Times are in milliseconds (integers, exact in a sorted set's double scores). They run on
+one server through a plain ``redis.Redis`` client: a Redis Cluster is not supported.
 
 Loaded once per connection pool and then run by digest (``register_script``: EVALSHA, and
 SCRIPT LOAD again when the server answers NOSCRIPT, e.g. after a restart).
