@@ -39,6 +39,7 @@ from smsc_proto.ops.status import Status, StatusResult
 
 __all__ = [
     "MAX_RECIPIENTS",
+    "OPTIONS",
     "Batch",
     "BulkMessage",
     "BulkPlanner",

@@ -3,6 +3,8 @@
 A transport's loop is its I/O calls around three questions (h11 style)::
 
     call = policy.start(op, now)            # may refuse locally: RateLimitedError
+    # (limits that are awaited: call = policy.prepare(op, now), then
+    #  call.admit(await limits.acquire(*call.window, now), refund) when call.window is set)
     attempt = call.first
     while True:
         sleep(attempt.delay)                # within the deadline; take a slot of the login
