@@ -56,11 +56,13 @@ def _minute_clock() -> Callable[[], float]:
     return lambda: next(ticks) * 61.0
 
 
-def paired(measures: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+def paired(
+    measures: dict[str, Callable[[], float]], rounds: int, over: tuple[str, str] = ("sdk", "raw")
+) -> dict[str, float]:
     """Run the baseline and the client back to back ``rounds`` times, in turn first; the
-    best seconds per call of each and the median of the rounds' ratios (a machine that
-    slows for a while slows both of a pair, so the median ratio is steadier than a ratio
-    of bests)."""
+    best seconds per call of each and the median of the rounds' ratios ``over[0]`` /
+    ``over[1]`` (a machine that slows for a while slows both of a pair, so the median ratio
+    is steadier than a ratio of bests)."""
     best = dict.fromkeys(measures, float("inf"))
     ratios = []
     for number in range(rounds):
@@ -68,7 +70,7 @@ def paired(measures: dict[str, Callable[[], float]], rounds: int) -> dict[str, f
         seconds = {name: measures[name]() for name in order}
         for name, value in seconds.items():
             best[name] = min(best[name], value)
-        ratios.append(seconds["sdk"] / seconds["raw"])
+        ratios.append(seconds[over[0]] / seconds[over[1]])
     return {**best, "ratio": statistics.median(ratios)}
 
 

@@ -25,9 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
-import itertools
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,6 +39,7 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_call import _NO_DEADLINE, _minute_clock, paired
 from loopback_server import LoopbackServer
 from smsc_aiohttp import AsyncClient
 from smsc_redis import RedisLimiter
@@ -52,13 +51,6 @@ from smsc_proto.limits import LOCAL, Limiter
 BODY = b'{"balance": "12.50"}'
 IN_FLIGHT = 14
 CREDENTIALS = Credentials(login="bench", psw="bench-password")
-# The clock below jumps a minute per reading: a call's deadline on it must outlast them.
-_NO_DEADLINE = 3600.0
-
-
-def _minute_clock() -> Callable[[], float]:
-    ticks = itertools.count()
-    return lambda: next(ticks) * 61.0
 
 
 @contextmanager
@@ -90,20 +82,6 @@ def redis_server() -> Iterator[str]:
         finally:
             process.terminate()
             process.wait(10)
-
-
-def paired(measures: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
-    """Both batches back to back ``rounds`` times, in turn first: the best seconds per call
-    of each and the median of the rounds' ratios (redis / local)."""
-    best = dict.fromkeys(measures, float("inf"))
-    ratios = []
-    for number in range(rounds):
-        order = list(measures) if number % 2 == 0 else list(reversed(measures))
-        seconds = {name: measures[name]() for name in order}
-        for name, value in seconds.items():
-            best[name] = min(best[name], value)
-        ratios.append(seconds["redis"] / seconds["local"])
-    return {**best, "ratio": statistics.median(ratios)}
 
 
 def sync_measures(url: str, limiters: dict[str, Limiter], calls: int) -> dict[str, Callable[[], float]]:
@@ -173,7 +151,7 @@ def async_results(
 
         return {
             f"async, {width} in flight": paired(
-                {name: timed(each, width) for name, each in pair.items()}, rounds
+                {name: timed(each, width) for name, each in pair.items()}, rounds, over=("redis", "local")
             )
             for width, pair in clients.items()
         }
@@ -195,7 +173,8 @@ def main() -> int:
     with LoopbackServer(BODY) as url, redis_server() as redis_url:
         shared = RedisLimiter(redis_url, max_in_flight=IN_FLIGHT)
         limiters: dict[str, Limiter] = {"local": LOCAL, "redis": shared}
-        results = {"sync": paired(sync_measures(url, limiters, args.calls), args.rounds)}
+        sync = sync_measures(url, limiters, args.calls)
+        results = {"sync": paired(sync, args.rounds, over=("redis", "local"))}
         results.update(async_results(url, limiters, args.calls, args.rounds))
         shared.close()
     print(f"{'measure':22} {'local us/call':>14} {'redis us/call':>14} {'added us':>9} {'ratio':>7}")
