@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 import traceback
+from typing import Any
 
 import pytest
 from redis_support import RedisServer, free_port
@@ -259,27 +260,20 @@ async def test_local_fallback_for_async_clients(caplog: pytest.LogCaptureFixture
 
 def test_a_client_keeps_its_slots_after_limiter_unavailable() -> None:
     limiter = RedisLimiter(dead_url(), socket_timeout=0.5, retry_interval=0.1)
-    with Client(
-        CREDS,
-        hosts=["http://127.0.0.1:9"],
-        limiter=limiter,
-        rate_limits=False,
-        max_in_flight=1,
-        total_timeout=1.0,
-    ) as client:
+    # One slot of its own: a second call would wait for it (until its deadline) if kept.
+    one_slot: dict[str, Any] = {
+        "limiter": limiter,
+        "rate_limits": False,
+        "max_in_flight": 1,
+        "total_timeout": 1.0,
+    }
+    with Client(CREDS, hosts=["http://127.0.0.1:9"], **one_slot) as client:
         for _ in range(2):  # the second finds the client's one slot free, not taken
             with pytest.raises(LimiterUnavailable):
                 client.call(Balance())
 
     async def twice() -> None:
-        async_client = AsyncClient(
-            CREDS,
-            hosts=["http://127.0.0.1:9"],
-            limiter=limiter,
-            rate_limits=False,
-            max_in_flight=1,
-            total_timeout=1.0,
-        )
+        async_client = AsyncClient(CREDS, hosts=["http://127.0.0.1:9"], **one_slot)
         try:
             for _ in range(2):
                 with pytest.raises(LimiterUnavailable):

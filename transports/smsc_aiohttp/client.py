@@ -64,8 +64,9 @@ class AsyncClient:
         self._timeout = functools.lru_cache(maxsize=8)(_timeout)
         self._chunk_size = parsed.chunk_size
         clock = None if self._clock is time.monotonic else self._clock
-        self._policy = CallPolicy(credentials, parsed.config, limiter.login(credentials, clock))
-        # The limits this client counts in (the policy's sync ones are not used here).
+        # The policy's own (sync) limits are for its `start`; this client uses `prepare` and
+        # counts in the limits it awaits.
+        self._policy = CallPolicy(credentials, parsed.config)
         self._limits = limiter.async_login(credentials, clock)
         self._ssl = ssl.create_default_context(cafile=parsed.ca_certs)
         # The connector caps connections; the semaphore also covers requests waiting for one.

@@ -9,9 +9,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from smsc_bulk.journal import Journal
-from smsc_bulk.session import DEFAULT_SETTLE, Answer, BulkSession, InFlight
-from smsc_proto.bulk import MAX_RECIPIENTS, Batch, BulkMessage, BulkPlanner, BulkReport
+from smsc_bulk.session import DEFAULT_SETTLE, Answer, BulkSession, InFlight, open_session
+from smsc_proto.bulk import MAX_RECIPIENTS, Batch, BulkMessage, BulkReport
 from smsc_proto.errors import SmscProtoError
 from smsc_proto.op import Op
 from smsc_proto.ops.send import SendResult
@@ -56,11 +55,15 @@ def send_bulk(
             report = send_bulk(client, read_csv("list.csv"), "list.journal", concurrency=8)
         print(report.sent, report.failed, report.unknown, report.cost)
     """
-    if not 1 <= concurrency <= 14:
-        raise ValueError(f"concurrency={concurrency}: must be 1..14 (the API's cap per login)")
-    with Journal(journal, durable=durable) as log:
-        planner = BulkPlanner(max_recipients)
-        session = BulkSession(log, messages, planner, settle=settle, progress=progress)
+    with open_session(
+        journal,
+        messages,
+        concurrency=concurrency,
+        max_recipients=max_recipients,
+        settle=settle,
+        durable=durable,
+        progress=progress,
+    ) as session:
         _check(client, session, sleep)
         flight: InFlight[Future[Answer]] = InFlight()
         with ThreadPoolExecutor(concurrency, thread_name_prefix="smsc-bulk") as pool:

@@ -7,9 +7,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from smsc_bulk.journal import Journal
-from smsc_bulk.session import DEFAULT_SETTLE, Answer, BulkSession, InFlight
-from smsc_proto.bulk import MAX_RECIPIENTS, Batch, BulkMessage, BulkPlanner, BulkReport
+from smsc_bulk.session import DEFAULT_SETTLE, Answer, BulkSession, InFlight, open_session
+from smsc_proto.bulk import MAX_RECIPIENTS, Batch, BulkMessage, BulkReport
 from smsc_proto.errors import SmscProtoError
 from smsc_proto.op import Op
 from smsc_proto.ops.send import SendResult
@@ -41,11 +40,15 @@ async def send_bulk_async(
     """``smsc_bulk.send_bulk`` for an async client: the same journal, grouping, resuming
     and totals; ``concurrency`` requests at a time on the running loop. The journal is
     written from the loop (one short transaction per group of batches)."""
-    if not 1 <= concurrency <= 14:
-        raise ValueError(f"concurrency={concurrency}: must be 1..14 (the API's cap per login)")
-    with Journal(journal, durable=durable) as log:
-        planner = BulkPlanner(max_recipients)
-        session = BulkSession(log, messages, planner, settle=settle, progress=progress)
+    with open_session(
+        journal,
+        messages,
+        concurrency=concurrency,
+        max_recipients=max_recipients,
+        settle=settle,
+        durable=durable,
+        progress=progress,
+    ) as session:
         await _check(client, session, sleep)
         flight: InFlight[asyncio.Task[Answer]] = InFlight()
         try:

@@ -21,15 +21,18 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from smsc_bulk.journal import Journal, JournalMismatch
 from smsc_proto.bulk import Batch, BulkMessage, BulkPlanner, BulkReport, check_outcome, send_outcome
 from smsc_proto.errors import InvalidParameter, SmscProtoError
+from smsc_proto.limits import MAX_IN_FLIGHT
 from smsc_proto.ops.send import SendResult
 from smsc_proto.ops.status import StatusResult
 
-__all__ = ["DEFAULT_SETTLE", "Answer", "BulkSession", "InFlight"]
+__all__ = ["DEFAULT_SETTLE", "Answer", "BulkSession", "InFlight", "open_session"]
 
 # Seconds after a request last could have left before "the service has no such message"
 # is believed: a request a dead process wrote may still be on its way or being processed.
@@ -212,3 +215,23 @@ class BulkSession:
                     )
                 continue
             yield row, message
+
+
+@contextmanager
+def open_session(
+    journal: str | Path,
+    messages: Iterable[BulkMessage],
+    *,
+    concurrency: int,
+    max_recipients: int,
+    settle: float,
+    durable: bool,
+    progress: Callable[[int], Any] | None,
+) -> Iterator[BulkSession]:
+    """The session of one run of either loop, its arguments checked and its journal held
+    (and closed) around it."""
+    if not 1 <= concurrency <= MAX_IN_FLIGHT:
+        raise ValueError(f"concurrency={concurrency}: must be 1..{MAX_IN_FLIGHT} (the API's cap per login)")
+    planner = BulkPlanner(max_recipients)
+    with Journal(journal, durable=durable) as log:
+        yield BulkSession(log, messages, planner, settle=settle, progress=progress)
